@@ -1,0 +1,136 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolveSettings, type Settings, type SettingsInput } from '../../config/settings';
+import { credentialsFromEnv, loadTenantsFile, type TenantsFile } from '../../config/tenants';
+import { ConfigError, InputError } from '../../domain/errors';
+import { loadStateFile, startEmulator, type Emulator } from '../../emulator';
+import { systemClock } from '../../infra/clock';
+import { detectFormat, readInput } from '../../input';
+import { enqueueItems } from '../../queue/producer';
+import { newRunId } from '../../runs/keys';
+import { waitForRun } from '../../runs/wait-for-run';
+import { parseFaults } from '../emulator-flags';
+import { finishRun } from '../finish-run';
+import { print, type CliIo } from '../io';
+import { progressView } from '../progress';
+import { ensureRedis } from '../redis-setup';
+import { emulatorTenantSource, openProducer, openWorkerRuntime, tenantSource, type TenantSource } from '../runtime';
+
+export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
+  tenants?: string;
+  emulator?: boolean;
+  emulatorState?: string;
+  emulatorFaults?: string;
+  emulatorQuota?: string;
+  report?: string;
+  reportFormat?: string;
+  format?: string;
+  quiet?: boolean;
+}
+
+export function settingsFrom(flags: RunFlags, env: NodeJS.ProcessEnv): Settings {
+  const { redisUrl, prefix, endpoint, iamEndpoint, rate, globalRate, concurrency, attempts, timeoutMs, maxThrottles, shutdownTimeoutMs } = flags;
+  return resolveSettings({ redisUrl, prefix, endpoint, iamEndpoint, rate, globalRate, concurrency, attempts, timeoutMs, maxThrottles, shutdownTimeoutMs }, env);
+}
+
+export function reportFormatOf(flag: string | undefined): 'csv' | 'jsonl' {
+  if (flag === undefined || flag === 'csv' || flag === 'jsonl') return flag ?? 'csv';
+  throw new ConfigError(`--report-format must be csv or jsonl (got "${flag}")`);
+}
+
+/** `run <file>`: enqueue, work in-process until every row has an outcome, report, exit 0/1. */
+export async function runCommand(file: string, flags: RunFlags, io: CliIo): Promise<number> {
+  const format = detectFormat(file, flags.format);
+  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+  const reportFormat = reportFormatOf(flags.reportFormat);
+  let settings = settingsFrom(flags, io.env);
+  const tenantsFile: TenantsFile | undefined = flags.tenants ? await loadTenantsFile(flags.tenants, io.env) : undefined;
+  if (!flags.emulator && !tenantsFile && !credentialsFromEnv(io.env)) {
+    throw new ConfigError(
+      'no credentials: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID (or RTC_AUTH_TOKEN), pass --tenants tenants.json, or add --emulator for a local demo',
+    );
+  }
+  const redis = await ensureRedis(settings.redisUrl, { allowPrivate: true, dir: resolve('.rtc-provisioner', 'redis'), logger: io.logger });
+  if (redis.url !== settings.redisUrl) settings = Object.freeze({ ...settings, redisUrl: redis.url });
+
+  let emulator: Emulator | undefined;
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    let source: TenantSource;
+    let endpoint = settings.endpoint;
+    let iamEndpoint = settings.iamEndpoint;
+    if (flags.emulator) {
+      emulator = await startLocalEmulator(file, flags, settings);
+      cleanups.push(() => emulator!.close());
+      endpoint = emulator.url;
+      iamEndpoint = emulator.url;
+      source = emulatorTenantSource(emulator, tenantsFile);
+      io.logger.info(`emulator listening on ${emulator.url}`);
+    } else {
+      source = tenantSource(tenantsFile, credentialsFromEnv(io.env));
+    }
+
+    const producer = openProducer(settings);
+    cleanups.push(() => producer.close());
+    const runtime = openWorkerRuntime({ settings, tenants: source, endpoint, iamEndpoint, logger: io.logger });
+    cleanups.push(() => runtime.close());
+    runtime.start();
+
+    const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
+    await producer.store.create({
+      id: runId,
+      source: resolve(file),
+      format,
+      createdAt: Date.now(),
+      state: 'enqueuing',
+      enqueueDone: false,
+      extraColumns: [],
+      tenants: [],
+      options: { endpoint, emulator: Boolean(flags.emulator), tenantsFile: flags.tenants ? resolve(flags.tenants) : null },
+    });
+    io.logger.info({ run: runId }, `run ${runId} started`);
+    const view = progressView({ tty: io.isTTY, logger: io.logger, stream: io.stderr, quiet: flags.quiet ?? false });
+    const enq = await enqueueItems(
+      readInput(file, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
+      { queue: producer.queue, store: producer.store },
+      { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
+    );
+    await producer.store.update(runId, { state: 'running', enqueueDone: true, total: enq.total, maxLine: enq.maxLine, tenants: enq.tenants, extraColumns: enq.extraColumns });
+
+    const interrupted = new Promise<'interrupted'>((r) => io.signal.addEventListener('abort', () => r('interrupted'), { once: true }));
+    const settled = await Promise.race([
+      waitForRun(runtime.store, runId, { clock: systemClock, onTick: (p) => view.update(p), signal: io.signal }).catch((e: unknown) => {
+        if (io.signal.aborted) return 'interrupted' as const;
+        throw e;
+      }),
+      interrupted,
+    ]);
+    view.stop();
+    if (settled === 'interrupted') {
+      print(io, `run ${runId} interrupted; in-flight calls were given ${settings.shutdownTimeoutMs} ms. Continue it with: rtc-provisioner resume ${runId}`);
+      return 0;
+    }
+    const { exitCode } = await finishRun(producer.store, runId, { ...(flags.report ? { report: flags.report } : {}), format: reportFormat }, io);
+    return exitCode;
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    if (redis.private) await redis.private.stop();
+  }
+}
+
+async function startLocalEmulator(file: string, flags: RunFlags, settings: Settings): Promise<Emulator> {
+  // The demo's "already exists" rows: a state file given, or existing-apps.json beside the input.
+  const sibling = resolve(file, '..', 'existing-apps.json');
+  const statePath = flags.emulatorState ?? (existsSync(sibling) ? sibling : undefined);
+  const preload = statePath ? await loadStateFile(statePath) : undefined;
+  const faults = parseFaults(flags.emulatorFaults);
+  const quota = flags.emulatorQuota ? Number(flags.emulatorQuota) : undefined;
+  if (quota !== undefined && !(Number.isInteger(quota) && quota > 0)) throw new ConfigError('--emulator-quota must be a positive integer');
+  return startEmulator({
+    rate: settings.rate,
+    ...(quota ? { defaultQuota: quota } : {}),
+    ...(preload ? { preload } : {}),
+    ...(faults ? { faults } : {}),
+  });
+}

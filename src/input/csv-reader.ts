@@ -1,0 +1,115 @@
+import { pipeline, Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import { InputError } from '../domain/errors';
+import { APP_NAME_ALIASES, isKnownColumn, mapColumns, type ColumnMap } from './columns';
+import type { RawRecord } from './raw-record';
+
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * csv-parse counts every \r and every \n inside a quoted field as a line; a physical line break
+ * is \r\n or \n. Returns both counts for one record's fields.
+ */
+function lineBreaks(fields: readonly string[]): { counted: number; physical: number } {
+  let counted = 0;
+  let physical = 0;
+  for (const field of fields) {
+    for (let i = 0; i < field.length; i += 1) {
+      const c = field.charCodeAt(i);
+      if (c === 0x0a) physical += 1;
+      if (c === 0x0a || c === 0x0d) counted += 1;
+    }
+  }
+  return { counted, physical };
+}
+
+function isBlank(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
+}
+
+/**
+ * Streams CSV records as raw records. The first non-blank record is the header when it names an
+ * app name column; a single-column file without one is a plain list of names.
+ * `line` is the physical line where the record starts (1-based, header counted).
+ */
+export async function* readCsvRecords(
+  source: AsyncIterable<Buffer>,
+  label: string,
+): AsyncGenerator<RawRecord> {
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n'],
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  // Errors of the source reach the parser (pipeline destroys it with them) and so the loop below.
+  pipeline(Readable.from(source), parser, () => {});
+  let columns: ColumnMap | 'list' | undefined;
+  let width = 1;
+  let overcount = 0; // lines csv-parse counted twice so far
+  try {
+    for await (const item of parser as AsyncIterable<ParsedRecord>) {
+      const fields = item.record;
+      // info.lines is the line where the record ends, as csv-parse counts lines.
+      const breaks = lineBreaks(fields);
+      const line = item.info.lines - breaks.counted - overcount;
+      overcount += breaks.counted - breaks.physical;
+      if (isBlank(fields)) continue;
+      if (columns === undefined) {
+        columns = headerOf(fields, label);
+        width = fields.length;
+        if (columns !== 'list') continue;
+      }
+      yield toRecord(fields, line, columns, width);
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      throw new InputError(
+        `${label}: not valid CSV (${error.message}); fix the quoting: wrap a value containing ` +
+          'commas, quotes or line breaks in double quotes and double any quote inside it',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function headerOf(fields: readonly string[], label: string): ColumnMap | 'list' {
+  const mapped = mapColumns(fields);
+  if (mapped !== undefined) return mapped;
+  if (fields.length === 1 && !isKnownColumn(fields[0] ?? '')) return 'list';
+  const found = fields.map((f) => f.trim()).join(', ');
+  throw new InputError(
+    `${label}: no app name column; name one of ${APP_NAME_ALIASES.join(', ')} (found: ${found})`,
+  );
+}
+
+function toRecord(
+  fields: readonly string[],
+  line: number,
+  columns: ColumnMap | 'list',
+  width: number,
+): RawRecord {
+  const record: RawRecord =
+    columns === 'list'
+      ? { line, appName: fields[0] ?? '', tenant: undefined, extra: {} }
+      : {
+          line,
+          appName: fields[columns.appName] ?? '',
+          tenant: columns.tenant === undefined ? undefined : fields[columns.tenant],
+          extra: Object.fromEntries(columns.extra.map(([i, key]) => [key, fields[i] ?? ''])),
+        };
+  if (fields.length > width) {
+    record.defect =
+      `the line has ${fields.length} values but the header has ${width} ` +
+      '(wrap values containing commas in double quotes)';
+  }
+  return record;
+}

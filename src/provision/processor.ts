@@ -1,0 +1,275 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { RateLimit } from '../config/rate';
+import { RetryableError } from '../domain/errors';
+import type { Outcome } from '../domain/outcome';
+import type { Clock } from '../infra/clock';
+import type { Logger } from '../infra/logger';
+import type { JobProgress, ProvisionJobData } from '../queue/provision-queue';
+import type { TenantLimiter } from '../queue/tenant-limiter';
+import { nextDelay, throttleDelay, type BackoffOptions, type ThrottleOptions } from '../rtc/backoff';
+import { classify, type Classification } from '../rtc/classify';
+import { findAppByName } from '../rtc/find-app';
+import type { ApiResult } from '../rtc/types';
+import type { HoldReason, RunStore } from '../runs/run-store';
+import { buildOutcome, freshProgress, type Decision } from './outcome-builder';
+import type { TenantDirectory, TenantRuntime } from './tenant-directory';
+
+export interface ProcessorOptions {
+  /** Limiter waits up to this long are slept in the worker; longer ones move the job to delayed. */
+  inlineWaitMs: number;
+  backoff: BackoffOptions;
+  throttle: ThrottleOptions;
+  global?: RateLimit;
+  /** How long a held tenant's job is parked before it would wake by itself. */
+  parkMs: number;
+}
+
+/** Hooks for metrics and the dashboard; never required. */
+export interface ProcessorObserver {
+  onCall?(tenant: string, result: ApiResult | undefined, cls: Classification, kind: 'create' | 'list'): void;
+  onOutcome?(outcome: Outcome): void;
+  onThrottle?(tenant: string, waitMs: number): void;
+  onRetry?(tenant: string): void;
+}
+
+export interface ProcessorDeps {
+  store: RunStore;
+  limiter: TenantLimiter;
+  tenants: TenantDirectory;
+  clock: Clock;
+  logger: Logger;
+  random: () => number;
+  observer?: ProcessorObserver;
+}
+
+export type ProcessResult = Outcome['status'] | 'skipped';
+
+class Held extends Error {
+  constructor(readonly reason: HoldReason) {
+    super(reason.message);
+  }
+}
+
+/**
+ * One row: limiter → client → classify → outcome. Every wait is either a short sleep or a move to
+ * `delayed` with the row's progress saved in the job, so a worker slot is never held by a throttled
+ * tenant and a crash resumes from the last saved progress.
+ */
+export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) {
+  const { store, limiter, clock, logger, observer } = deps;
+
+  return async function processJob(job: Job<ProvisionJobData>, token?: string, signal?: AbortSignal): Promise<ProcessResult> {
+    const data = job.data;
+    const st: JobProgress = data.st ?? freshProgress(clock.now());
+    const keys = store.keys(data.runId);
+    const pre = await store.preflight(data.runId, data.line, data.tenant);
+    if (pre.outcome && !pre.outcome.held) return 'skipped';
+    // Marked in flight but no outcome: an earlier run of this job may have created the app.
+    if (pre.inflight) st.ambiguous = true;
+
+    const finish = async (decision: Decision): Promise<ProcessResult> => {
+      const outcome = buildOutcome(data, st, decision, clock.now());
+      await store.setOutcome(data.runId, outcome);
+      observer?.onOutcome?.(outcome);
+      return outcome.status;
+    };
+
+    const saveAndDelay = async (untilLocalMs: number): Promise<never> => {
+      await job.updateData({ ...data, st });
+      await job.moveToDelayed(untilLocalMs, token);
+      throw new DelayedError();
+    };
+
+    const park = async (reason: HoldReason): Promise<never> => {
+      await store.hold(data.runId, data.tenant, reason);
+      const current = (await store.held(data.runId))[data.tenant] ?? reason;
+      await store.setOutcome(
+        data.runId,
+        buildOutcome(data, st, {
+          status: 'auth_failed',
+          held: true,
+          errorCode: current.code,
+          errorMsg: `${current.message} — tenant held; fix its credentials, then: rtc-provisioner resume ${data.runId} --tenant ${data.tenant}`,
+          ...(current.httpStatus ? { httpStatus: current.httpStatus } : {}),
+          ...(current.requestId ? { requestId: current.requestId } : {}),
+        }, clock.now()),
+      );
+      await store.addParked(data.runId, data.tenant, job.id!);
+      return saveAndDelay(Date.now() + options.parkMs);
+    };
+
+    const tenant = deps.tenants.get(data.tenant);
+    try {
+      if (!tenant) {
+        return await park({
+          code: 'ERR_NO_CREDENTIALS',
+          message: `this worker has no credentials for tenant \`${data.tenant}\` (start workers with the tenants file that has it)`,
+          at: new Date(clock.now()).toISOString(),
+        });
+      }
+      if (pre.full) {
+        if (st.ambiguous) {
+          const found = await lookup(tenant);
+          if (found) return await finish({ status: 'created', appId: found, reconciled: true });
+        }
+        return await finish({
+          status: 'quota_exceeded',
+          errorCode: 'RTC.00001017',
+          errorMsg: "the tenant's app quota was reached earlier in this run; not sent",
+        });
+      }
+      return await createLoop(tenant);
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      if (err instanceof Held) return park(err.reason);
+      // Unexpected (Redis blip, lookup failure): keep progress, let BullMQ retry with backoff.
+      await job.updateData({ ...data, st }).catch(() => {});
+      throw err;
+    }
+
+    /** Waits for a call slot; short waits sleep, long ones park the job in `delayed`. */
+    async function acquire(t: TenantRuntime, inline: boolean, markInflight: boolean): Promise<boolean> {
+      for (;;) {
+        const d = await limiter.acquire(t.id, {
+          rate: t.rate,
+          ...(options.global ? { global: options.global } : {}),
+          ...(st.reservation ? { reservation: st.reservation } : {}),
+          heldKey: keys.held,
+          authKey: t.authKey,
+          ...(markInflight ? { inflight: { key: keys.inflight, field: String(data.line) } } : {}),
+        });
+        if (d.kind === 'granted') {
+          delete st.reservation;
+          return d.probe;
+        }
+        if (d.kind === 'held') {
+          const reason = (await store.held(data.runId))[data.tenant];
+          throw new Held(reason ?? { code: 'HELD', message: 'tenant held', at: new Date(clock.now()).toISOString() });
+        }
+        st.reservation = d.reservation;
+        const wait = d.until - d.now;
+        if (inline || wait <= options.inlineWaitMs) {
+          await clock.sleep(wait, signal);
+          continue;
+        }
+        await saveAndDelay(Date.now() + wait);
+      }
+    }
+
+    async function lookup(t: TenantRuntime): Promise<string | undefined> {
+      const found = await findAppByName(t.client, data.appName, {
+        beforeCall: async () => {
+          await acquire(t, true, false);
+        },
+        onCall: (r: ApiResult) => {
+          if (r.requestId) st.requestIds.push(r.requestId);
+          observer?.onCall?.(t.id, r, classify(r), 'list');
+        },
+      });
+      return found.appId;
+    }
+
+    async function createLoop(t: TenantRuntime): Promise<ProcessResult> {
+      for (;;) {
+        const probe = await acquire(t, false, true);
+        let result: ApiResult | undefined;
+        let error: unknown;
+        try {
+          result = await t.client.createApp(data.appName, signal ? { signal } : {});
+        } catch (err) {
+          error = err;
+        }
+        const cls = classify(result ?? error);
+        if (result?.requestId) st.requestIds.push(result.requestId);
+        if (cls.kind !== 'throttled') st.attempts++;
+        if (probe) {
+          const proven = result !== undefined && result.status < 500 && cls.kind !== 'auth' && cls.kind !== 'refresh_token';
+          await limiter.settleProbe(t.id, t.authKey, proven);
+        }
+        observer?.onCall?.(t.id, result, cls, 'create');
+        if (signal?.aborted) {
+          st.ambiguous = true;
+          throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+        }
+        const http = result ? { httpStatus: result.status } : {};
+        const rid = result?.requestId ? { requestId: result.requestId } : {};
+        const err = {
+          ...http,
+          ...rid,
+          ...(result?.errorCode ? { errorCode: result.errorCode } : {}),
+          ...(result?.errorMsg ? { errorMsg: result.errorMsg } : {}),
+        };
+        switch (cls.kind) {
+          case 'created':
+            return finish({ status: 'created', appId: cls.appId, ...http, ...rid });
+          case 'exists': {
+            if (st.ambiguous) {
+              const found = await lookup(t);
+              if (found) return finish({ status: 'created', appId: found, reconciled: true, ...http, ...rid });
+            }
+            return finish({ status: 'exists', ...err, ...(data.knownAppId ? { appId: data.knownAppId } : {}) });
+          }
+          case 'maybe_exists': {
+            const found = await lookup(t);
+            if (found) return finish(st.ambiguous ? { status: 'created', appId: found, reconciled: true, ...err } : { status: 'exists', appId: found, ...err });
+            return finish({ status: 'rejected', ...err });
+          }
+          case 'quota': {
+            await store.markFull(data.runId, data.tenant);
+            if (st.ambiguous) {
+              const found = await lookup(t);
+              if (found) return finish({ status: 'created', appId: found, reconciled: true, ...err });
+            }
+            return finish({ status: 'quota_exceeded', ...err });
+          }
+          case 'auth':
+            throw new Held({ code: cls.code, message: cls.msg, ...http, ...rid, at: new Date(clock.now()).toISOString() });
+          case 'refresh_token':
+            if (st.refreshed) {
+              throw new Held({ code: result?.errorCode ?? 'APIGW.0307', message: 'token refused again after a refresh', ...http, ...rid, at: new Date(clock.now()).toISOString() });
+            }
+            st.refreshed = true;
+            t.client.invalidateToken();
+            continue;
+          case 'throttled': {
+            st.throttles++;
+            const wait = throttleDelay(st.throttles, options.throttle, deps.random, cls.retryAfterMs);
+            if (wait === 'stop') {
+              return finish({ status: 'failed', ...err, errorMsg: `throttled ${st.throttles} times (APIGW.0308); gave up` });
+            }
+            observer?.onThrottle?.(t.id, wait);
+            await limiter.pause(t.id, (await limiter.now()) + wait);
+            continue;
+          }
+          case 'retry': {
+            if (cls.ambiguous) st.ambiguous = true;
+            st.lastError = { ...err, ...(cls.code ? { code: cls.code } : {}), ...(cls.msg ? { msg: cls.msg } : {}) };
+            const delay = nextDelay(st.attempts, options.backoff, deps.random, clock.now() - st.startedAt, result?.retryAfterMs);
+            if (delay === 'stop') {
+              if (st.ambiguous) {
+                const found = await lookup(t);
+                if (found) return finish({ status: 'created', appId: found, reconciled: true, ...err });
+              }
+              const last = st.lastError;
+              return finish({
+                status: 'failed',
+                ...http,
+                ...rid,
+                ...(last.code ? { errorCode: last.code } : {}),
+                errorMsg: `gave up after ${st.attempts} attempts: ${last.msg ?? last.code ?? 'server error'}`,
+              });
+            }
+            observer?.onRetry?.(t.id);
+            await job.updateData({ ...data, st });
+            throw new RetryableError(cls.code ?? 'ERR_RETRY', cls.msg ?? 'retryable failure', { retryAfterMs: delay });
+          }
+          case 'rejected':
+            return finish({ status: 'rejected', ...err });
+          case 'failed':
+            logger.warn({ tenant: t.id, line: data.line, code: cls.code }, 'terminal failure');
+            return finish({ status: 'failed', ...err, ...(cls.msg && !result ? { errorMsg: cls.msg } : {}) });
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,21 @@
+-- Writes one row's outcome idempotently and keeps the run's counters exact.
+-- KEYS[1] outcomes hash (field = line), KEYS[2] counts hash, KEYS[3] inflight hash
+-- ARGV[1] line, ARGV[2] outcome JSON, ARGV[3] status, ARGV[4] tenant, ARGV[5] held (0|1),
+-- ARGV[6] "1" to keep an existing final outcome (a late duplicate must not overwrite it)
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local o = cjson.decode(old)
+  local oldHeld = o.held == true
+  if ARGV[6] == '1' and not oldHeld then return 0 end
+  local oldKey = oldHeld and 'held' or o.status
+  redis.call('HINCRBY', KEYS[2], oldKey, -1)
+  redis.call('HINCRBY', KEYS[2], 't|' .. o.tenant .. '|' .. oldKey, -1)
+  if not oldHeld then redis.call('HINCRBY', KEYS[2], 'done', -1) end
+end
+local key = ARGV[5] == '1' and 'held' or ARGV[3]
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], key, 1)
+redis.call('HINCRBY', KEYS[2], 't|' .. ARGV[4] .. '|' .. key, 1)
+if ARGV[5] ~= '1' then redis.call('HINCRBY', KEYS[2], 'done', 1) end
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
