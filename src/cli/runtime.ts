@@ -10,10 +10,11 @@ import type { Logger } from '../infra/logger';
 import { producerConnection, workerConnection } from '../infra/redis';
 import type { ProcessorObserver } from '../provision/processor';
 import { createTenantDirectory } from '../provision/tenant-directory';
-import { createProvisionWorker, DEFAULT_WORKER_SETTINGS } from '../provision/worker';
+import { createProvisionWorker, DEFAULT_WORKER_SETTINGS, type WorkerSettings } from '../provision/worker';
 import { createProvisionQueue } from '../queue/provision-queue';
 import { createTenantLimiter } from '../queue/tenant-limiter';
-import { DEFAULT_BACKOFF, DEFAULT_THROTTLE } from '../rtc/backoff';
+import { createTokenCache } from '../rtc/auth/token-cache';
+import { DEFAULT_BACKOFF, DEFAULT_THROTTLE, type BackoffOptions, type ThrottleOptions } from '../rtc/backoff';
 import { createRunStore } from '../runs/run-store';
 
 /** Where a tenant id's credentials come from in this process. */
@@ -76,6 +77,10 @@ export interface WorkerRuntimeOptions {
   iamEndpoint: string;
   logger: Logger;
   observer?: ProcessorObserver;
+  /** Overrides for tests and benchmarks (e.g. a tiny base delay). */
+  backoff?: Partial<BackoffOptions>;
+  throttle?: Partial<ThrottleOptions>;
+  workerSettings?: Partial<Omit<WorkerSettings, 'prefix' | 'backoff'>>;
 }
 
 /** Everything a worker process needs, wired once; `close()` releases it all (bounded). */
@@ -89,17 +94,17 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
   const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 10_000, pipelining: 1 });
   const directory = createTenantDirectory(
     { prefix: settings.prefix, resolve: (id) => o.tenants.resolve(id), endpoint: o.endpoint, defaultRate: settings.rate, timeoutMs: settings.timeoutMs, iamEndpoint: o.iamEndpoint },
-    { clock: systemClock, logger, dispatcher },
+    { clock: systemClock, logger, dispatcher, tokens: createTokenCache({ clock: systemClock }) },
   );
-  const backoff = { ...DEFAULT_BACKOFF, maxAttempts: settings.attempts };
+  const backoff = { ...DEFAULT_BACKOFF, maxAttempts: settings.attempts, ...o.backoff };
   const worker = createProvisionWorker(
     bullConnection,
-    { prefix: settings.prefix, ...DEFAULT_WORKER_SETTINGS, concurrency: settings.concurrency, backoff },
+    { prefix: settings.prefix, ...DEFAULT_WORKER_SETTINGS, concurrency: settings.concurrency, ...o.workerSettings, backoff },
     { store, limiter, tenants: directory, clock: systemClock, logger, random: Math.random, ...(o.observer ? { observer: o.observer } : {}) },
     {
       inlineWaitMs: 250,
       backoff,
-      throttle: { ...DEFAULT_THROTTLE, maxThrottles: settings.maxThrottles },
+      throttle: { ...DEFAULT_THROTTLE, maxThrottles: settings.maxThrottles, ...o.throttle },
       ...(settings.globalRate ? { global: settings.globalRate } : {}),
       parkMs: 30 * 24 * 3600 * 1000,
     },

@@ -7,7 +7,7 @@ import { isRecord, parseJson, rawBody, sendError, sendJson } from './http';
 import type { EmulatorTenant } from './options';
 import { describeWindow } from './sliding-window';
 import { APP_STATES, appView } from './state';
-import { DROPPED } from './stats';
+import { ABORTED, DROPPED } from './stats';
 
 /** What an operation decided; `onSent` runs only when the answer really goes out. */
 type Answer =
@@ -54,14 +54,16 @@ async function serve(
     await delay(wait);
   }
 
-  if ('drop' in answer) {
-    ctx.stats.answered(DROPPED, tenantId);
+  if ('drop' in answer || reply.raw.destroyed) {
+    // Either the fault drops the connection, or the client left while we waited.
+    ctx.stats.answered('drop' in answer ? DROPPED : ABORTED, tenantId);
     reply.hijack();
-    request.raw.socket.destroy();
+    reply.raw.destroy();
+    request.raw.socket?.destroy();
     return undefined;
   }
   if ('error' in answer) return sendError(ctx, request, reply, answer.error, tenantId);
-  if (!reply.raw.destroyed) answer.onSent?.();
+  answer.onSent?.();
   return sendJson(ctx, reply, answer.status, answer.body, tenantId);
 }
 

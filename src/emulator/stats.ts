@@ -35,6 +35,8 @@ export interface EmulatorStats {
 
 /** The status key used for a connection destroyed without an answer. */
 export const DROPPED = 'dropped';
+/** The status key used when the client closed the connection before the answer. */
+export const ABORTED = 'aborted';
 
 export function emptyTenantStats(): TenantStats {
   return {
@@ -70,7 +72,11 @@ export class StatsRecorder {
   }
 
   /** One answered (or dropped) request; `tenantId` when the caller was identified. */
-  answered(status: number | typeof DROPPED, tenantId?: string, errorCode?: string): void {
+  answered(
+    status: number | typeof DROPPED | typeof ABORTED,
+    tenantId?: string,
+    errorCode?: string,
+  ): void {
     const key = String(status);
     this.global.requests++;
     bump(this.global.byStatus, key);

@@ -6,26 +6,13 @@ import type { RawRecord } from './raw-record';
 
 const MAX_RECORD_BYTES = 1024 * 1024;
 
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
-}
-
-/**
- * csv-parse counts every \r and every \n inside a quoted field as a line; a physical line break
- * is \r\n or \n. Returns both counts for one record's fields.
- */
-function lineBreaks(fields: readonly string[]): { counted: number; physical: number } {
-  let counted = 0;
-  let physical = 0;
+/** Physical line breaks (\n, so \r\n counts once) inside a record's quoted fields. */
+function lineBreaks(fields: readonly string[]): number {
+  let breaks = 0;
   for (const field of fields) {
-    for (let i = 0; i < field.length; i += 1) {
-      const c = field.charCodeAt(i);
-      if (c === 0x0a) physical += 1;
-      if (c === 0x0a || c === 0x0d) counted += 1;
-    }
+    for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) breaks += 1;
   }
-  return { counted, physical };
+  return breaks;
 }
 
 function isBlank(fields: readonly string[]): boolean {
@@ -41,11 +28,11 @@ export async function* readCsvRecords(
   source: AsyncIterable<Buffer>,
   label: string,
 ): AsyncGenerator<RawRecord> {
+  // Empty lines are not skipped by csv-parse: they arrive as [''] and keep our line count exact
+  // (its `info.lines` counts \r\n inside quotes twice and costs an object per record).
   const parser = parse({
     bom: true,
-    info: true,
     relax_column_count: true,
-    skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n'],
     max_record_size: MAX_RECORD_BYTES,
   });
@@ -53,14 +40,11 @@ export async function* readCsvRecords(
   pipeline(Readable.from(source), parser, () => {});
   let columns: ColumnMap | 'list' | undefined;
   let width = 1;
-  let overcount = 0; // lines csv-parse counted twice so far
+  let nextLine = 1;
   try {
-    for await (const item of parser as AsyncIterable<ParsedRecord>) {
-      const fields = item.record;
-      // info.lines is the line where the record ends, as csv-parse counts lines.
-      const breaks = lineBreaks(fields);
-      const line = item.info.lines - breaks.counted - overcount;
-      overcount += breaks.counted - breaks.physical;
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      const line = nextLine;
+      nextLine += 1 + lineBreaks(fields);
       if (isBlank(fields)) continue;
       if (columns === undefined) {
         columns = headerOf(fields, label);

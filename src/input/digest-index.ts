@@ -1,8 +1,14 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 const DIGEST_BYTES = 16;
 const SLOT_BYTES = DIGEST_BYTES + 4; // digest + first line (uint32; 0 marks an empty slot)
 const MAX_LOAD = 0.6;
+
+/** SHA-1 as a 20-char binary string; the one-shot `crypto.hash` (Node ≥ 20.12) is ~8× faster. */
+const sha1: (data: string) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha1', data, 'binary')
+    : (data) => crypto.createHash('sha1').update(data).digest('binary');
 
 /**
  * Remembers which (tenant, app name) pairs were seen and on which line, in ~35 bytes per pair:
@@ -25,26 +31,31 @@ export class DigestIndex {
 
   /** Records the pair at `line` unless seen before; returns the first line when it was. */
   firstLineOrAdd(tenant: string, appName: string, line: number): number | undefined {
-    const digest = createHash('sha1').update(tenant).update('\0').update(appName).digest();
-    const found = this.find(digest);
+    const digest = Buffer.from(sha1(`${tenant}\0${appName}`).slice(0, DIGEST_BYTES), 'latin1');
+    const found = this.find(this.table, this.capacity, digest, 0);
     if (found.line !== 0) return found.line;
-    this.table.set(digest.subarray(0, DIGEST_BYTES), found.offset);
+    digest.copy(this.table, found.offset);
     this.table.writeUInt32LE(line, found.offset + DIGEST_BYTES);
     this.count += 1;
     if (this.count > this.capacity * MAX_LOAD) this.grow();
     return undefined;
   }
 
-  /** The slot holding `digest`, or the empty slot where it belongs (line 0). */
-  private find(digest: Buffer): { offset: number; line: number } {
-    const mask = this.capacity - 1;
-    let slot = digest.readUInt32LE(0) & mask;
+  /** The slot holding the digest at `from` in `source`, or the empty slot where it belongs. */
+  private find(
+    table: Buffer,
+    capacity: number,
+    source: Buffer,
+    from: number,
+  ): { offset: number; line: number } {
+    const mask = capacity - 1;
+    let slot = source.readUInt32LE(from) & mask;
     for (;;) {
       const offset = slot * SLOT_BYTES;
-      const line = this.table.readUInt32LE(offset + DIGEST_BYTES);
+      const line = table.readUInt32LE(offset + DIGEST_BYTES);
       if (
         line === 0 ||
-        this.table.compare(digest, 0, DIGEST_BYTES, offset, offset + DIGEST_BYTES) === 0
+        table.compare(source, from, from + DIGEST_BYTES, offset, offset + DIGEST_BYTES) === 0
       ) {
         return { offset, line };
       }
@@ -57,12 +68,9 @@ export class DigestIndex {
     const oldCapacity = this.capacity;
     this.capacity *= 2;
     this.table = Buffer.alloc(this.capacity * SLOT_BYTES);
-    for (let slot = 0; slot < oldCapacity; slot += 1) {
-      const offset = slot * SLOT_BYTES;
-      const line = old.readUInt32LE(offset + DIGEST_BYTES);
-      if (line === 0) continue;
-      const digest = old.subarray(offset, offset + DIGEST_BYTES);
-      const target = this.find(digest);
+    for (let offset = 0; offset < oldCapacity * SLOT_BYTES; offset += SLOT_BYTES) {
+      if (old.readUInt32LE(offset + DIGEST_BYTES) === 0) continue;
+      const target = this.find(this.table, this.capacity, old, offset);
       old.copy(this.table, target.offset, offset, offset + SLOT_BYTES);
     }
   }

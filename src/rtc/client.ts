@@ -12,6 +12,7 @@ import { createSkewMonitor, type SkewMonitor } from './clock-skew';
 import { send } from './http';
 import { redactAppsBody } from './redact';
 import { toApiResult } from './response';
+import { credentialSecrets, scrubSecrets } from './scrub';
 import type { ApiResult, ListAppsQuery, RequestOptions, RtcClient } from './types';
 
 export const DEFAULT_ENDPOINT = 'https://rtc-api.myhuaweicloud.com';
@@ -45,6 +46,7 @@ export function createRtcClient(options: RtcClientOptions, deps: RtcClientDeps):
   const skew = createSkewMonitor(deps, base.host);
   const auth = authenticatorFor(options, deps, skew, timeoutMs);
   const log = deps.logger.child({ tenant: options.tenantId });
+  const secrets = credentialSecrets(options.credentials);
 
   async function call(
     method: Method,
@@ -77,7 +79,11 @@ export function createRtcClient(options: RtcClientOptions, deps: RtcClientDeps):
       ...(signal ? { signal } : {}),
     });
     const now = deps.clock.now();
-    const result = toApiResult(res, { method, path, durationMs: now - started, nowMs: now });
+    const text = scrubSecrets(res.text, [...secrets, authorized['x-auth-token']]);
+    const result = toApiResult(
+      { ...res, text },
+      { method, path, durationMs: now - started, nowMs: now },
+    );
     if (method === 'GET' && result.status === 200) result.body = redactAppsBody(result.body);
     skew.observe(result.serverDate);
     // Never the body: it may hold app_key.

@@ -149,10 +149,14 @@ describe('against the emulator, failures', () => {
       ...(MODES[1]!.credentials as Extract<Credentials, { type: 'aksk' }>),
       sk: 'wrong',
     });
-    expect(classify(await c.listApps({ offset: 0, limit: 1 }))).toMatchObject({
-      kind: 'auth',
-      code: 'APIGW.0301',
-    });
+    const refused = await c.listApps({ offset: 0, limit: 1 });
+    expect(classify(refused)).toMatchObject({ kind: 'auth', code: 'APIGW.0301' });
+    // The gateway echoes the canonical request (with X-Security-Token) in error_msg.
+    expect(refused.errorMsg).toContain('canonicalRequest');
+    expect(JSON.stringify(refused)).not.toContain('sts-secret');
+    const thrown = await findAppByName(c, 'x').catch((e: unknown) => e);
+    expect((thrown as Error).message).toContain('APIGW.0301');
+    expect((thrown as Error).message).not.toContain('sts-secret');
   });
 
   it('a local clock 20 minutes fast → APIGW.0305 and one skew warning', async () => {

@@ -254,7 +254,7 @@ describe('IAM password tokens', () => {
         res.writeHead(401, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
-            error: { code: '1101', message: `bad password ${PASSWORD.slice(0, 2)}` },
+            error: { code: '1101', message: `bad password ${PASSWORD}` },
           }),
         );
       },

@@ -248,3 +248,29 @@ describe('emulator rate limit', () => {
     expect((await get('/v2/apps')).statusCode).toBe(200);
   });
 });
+
+describe('emulator faults (inject)', () => {
+  it('answers 500 or drops on ambiguous creates, the app existing either way', async () => {
+    const { emu, create } = setup({ faults: { seed: 3, ambiguousRate: 1 } });
+    const seen: Array<number | 'drop'> = [];
+    for (let i = 0; i < 10; i++) {
+      seen.push(
+        await create(`f${i}`).then(
+          (r) => r.statusCode,
+          () => 'drop' as const,
+        ),
+      );
+    }
+    const drops = seen.filter((s) => s === 'drop').length;
+    expect(drops).toBeGreaterThan(0);
+    expect(drops).toBeLessThan(10);
+    expect(emu.apps()).toHaveLength(10);
+    expect(emu.stats().tenants.acme?.byStatus).toEqual({ '500': 10 - drops, dropped: drops });
+    expect(emu.stats().faults).toMatchObject({ ambiguous500: 10 - drops, ambiguousDrop: drops });
+  });
+
+  it('leaves non-create calls alone', async () => {
+    const { get } = setup({ faults: { error500Rate: 1 } });
+    expect((await get('/v2/apps')).statusCode).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactApp, redactAppsBody } from '../../src/rtc/redact';
 import { parseBody, parseErrorBody, parseRetryAfter, toApiResult } from '../../src/rtc/response';
 import { listQuery } from '../../src/rtc/client';
+import { credentialSecrets, scrubSecrets } from '../../src/rtc/scrub';
 
 describe('parseRetryAfter', () => {
   it.each<[string | undefined, number | undefined]>([
@@ -111,5 +112,31 @@ describe('listQuery', () => {
   it('encodes per RFC 3986', () => {
     expect(listQuery({ offset: 2, limit: 100 })).toBe('offset=2&limit=100');
     expect(listQuery({ offset: 0, limit: 10, state: 'A B' })).toBe('offset=0&limit=10&state=A%20B');
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('replaces every occurrence of each secret', () => {
+    const text = 'canonicalRequest: "x-security-token:STS\\nhost:h" STS again, sk SK1';
+    const out = scrubSecrets(text, ['STS', undefined, '', 'SK1']);
+    expect(out).toBe(
+      'canonicalRequest: "x-security-token:[redacted]\\nhost:h" [redacted] again, sk [redacted]',
+    );
+  });
+
+  it('knows the secrets of each credential type', () => {
+    expect(credentialSecrets({ type: 'token', token: 't' })).toEqual(['t']);
+    expect(
+      credentialSecrets({ type: 'aksk', ak: 'a', sk: 's', projectId: 'p', securityToken: 'x' }),
+    ).toEqual(['s', 'x']);
+    expect(
+      credentialSecrets({
+        type: 'password',
+        domain: 'd',
+        user: 'u',
+        password: 'pw',
+        projectId: 'p',
+      }),
+    ).toEqual(['pw']);
   });
 });

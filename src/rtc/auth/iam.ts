@@ -4,6 +4,7 @@ import type { Credentials } from '../../config/tenants';
 import type { Clock } from '../../infra/clock';
 import { send } from '../http';
 import { parseBody, parseErrorBody, parseRetryAfter } from '../response';
+import { scrubSecrets } from '../scrub';
 import type { Authenticator } from './authenticator';
 import type { CachedToken, TokenCache } from './token-cache';
 
@@ -75,7 +76,7 @@ export async function fetchIamToken(
     throw err;
   }
   deps.onServerDate?.(res.headers.date);
-  const body = parseBody(res.text);
+  const body = parseBody(scrubSecrets(res.text, [creds.password]));
   const token = res.headers['x-subject-token'];
   if (res.status >= 200 && res.status < 300 && token !== undefined && token !== '') {
     return {
