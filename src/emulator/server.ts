@@ -62,10 +62,11 @@ export function buildEmulator(
   };
   const controls = controlsOf(ctx);
   for (const tenant of resolved.tenants) controls.addTenant(tenant);
-  const now = ctx.clock.now();
+  // Pre-existing apps are old: created a day before the emulator started.
+  const preloadedAt = ctx.clock.now() - 86_400_000;
   for (const [tenant, names] of Object.entries(resolved.preload)) {
     for (const name of names)
-      if (!ctx.apps.findByName(tenant, name)) ctx.apps.create(tenant, name, now);
+      if (!ctx.apps.findByName(tenant, name)) ctx.apps.create(tenant, name, preloadedAt);
   }
 
   const app = Fastify({

@@ -216,22 +216,40 @@ export class JsonArrayScanner {
 
   private finishCapture(chunk: Buffer, end: number, out: ScannedElement[]): void {
     const capture = this.capture;
-    this.keep(chunk.subarray(this.captureFrom(), end));
-    this.capture = undefined;
+    const from = this.captureFrom();
     this.chunkStart = -1;
     if (capture === 'skip') {
+      this.capture = undefined;
       this.state = 'wrapper-after';
       return;
     }
-    const text = Buffer.concat(this.parts, this.size).toString('utf8');
-    this.parts = [];
+    let text: string;
+    if (this.parts.length === 0) {
+      // The usual case: the whole value sits in this chunk, so decode it without copying.
+      this.size = end - from;
+      this.checkSize();
+      text = chunk.toString('utf8', from, end);
+    } else {
+      this.keep(chunk.subarray(from, end));
+      text = Buffer.concat(this.parts, this.size).toString('utf8');
+      this.parts = [];
+    }
+    this.capture = undefined;
     if (capture === 'key') {
-      this.key = JSON.parse(text) as string;
+      this.key = this.parseKey(text);
       this.state = 'wrapper-colon';
       return;
     }
     out.push({ text, line: this.startLine, offset: this.startOffset });
     this.state = 'array-after';
+  }
+
+  private parseKey(text: string): string {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      return this.fail(this.startOffset, `the key ${text.slice(0, 40)} is not a valid JSON string`);
+    }
   }
 
   private captureFrom(): number {
@@ -242,13 +260,17 @@ export class JsonArrayScanner {
   private keep(bytes: Buffer): void {
     if (this.capture === 'skip') return;
     this.size += bytes.length;
+    this.checkSize();
+    this.parts.push(Buffer.from(bytes));
+  }
+
+  private checkSize(): void {
     if (this.size > MAX_ELEMENT_BYTES) {
       throw new InputError(
         `${this.label}: the JSON element starting at line ${this.startLine} (byte ${this.startOffset}) ` +
           `is larger than ${MAX_ELEMENT_BYTES} bytes; expected app names or small objects`,
       );
     }
-    this.parts.push(Buffer.from(bytes));
   }
 
   private newline(abs: number): void {

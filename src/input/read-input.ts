@@ -5,7 +5,7 @@ import type { InputFormat } from './format';
 import { readJsonRecords } from './json-reader';
 import { readJsonlRecords } from './jsonl-reader';
 import type { RawRecord } from './raw-record';
-import { bytesOf, guardReads, openFile } from './source';
+import { asInputError, bytesOf, openFile } from './source';
 import { createValidator, type ValidationOptions } from './validate';
 
 export interface ReadOptions extends ValidationOptions {
@@ -32,27 +32,31 @@ export async function* readInput(
   const validate = createValidator(options);
   const seen = new DigestIndex();
   const records = READERS[options.format](bytesOf(stream), label);
-  for await (const raw of guardReads(label, records)) {
-    const item = validate(raw);
-    if (item.kind === 'row') {
-      const { tenant, appName, line, extra } = item.row;
-      const firstLine = seen.firstLineOrAdd(tenant, appName, line);
-      if (firstLine !== undefined) {
-        yield {
-          kind: 'problem',
-          problem: {
-            line,
-            tenant,
-            appName,
-            extra,
-            status: 'duplicate_in_input',
-            firstLine,
-            reason: `same tenant and app_name as line ${firstLine}`,
-          },
-        };
-        continue;
+  try {
+    for await (const raw of records) {
+      const item = validate(raw);
+      if (item.kind === 'row') {
+        const { tenant, appName, line, extra } = item.row;
+        const firstLine = seen.firstLineOrAdd(tenant, appName, line);
+        if (firstLine !== undefined) {
+          yield {
+            kind: 'problem',
+            problem: {
+              line,
+              tenant,
+              appName,
+              extra,
+              status: 'duplicate_in_input',
+              firstLine,
+              reason: `same tenant and app_name as line ${firstLine}`,
+            },
+          };
+          continue;
+        }
       }
+      yield item;
     }
-    yield item;
+  } catch (error) {
+    throw asInputError(label, error);
   }
 }

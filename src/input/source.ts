@@ -31,16 +31,12 @@ export async function openFile(path: string): Promise<AsyncIterable<Buffer>> {
   return createReadStream(path);
 }
 
-/** Wraps read failures in the middle of a file (EIO, EACCES on open) as InputError. */
-export async function* guardReads<T>(label: string, items: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* items;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E') && !code.startsWith('ERR_')) {
-      throw new InputError(`${label}: cannot read it (${code})`, { cause: error });
-    }
-    throw error;
+/** A read failure in the middle of a file (EIO, EACCES) as an InputError; other errors as they are. */
+export function asInputError(label: string, error: unknown): unknown {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('E') && !code.startsWith('ERR_')) {
+    return new InputError(`${label}: cannot read it (${code})`, { cause: error });
   }
+  return error;
 }

@@ -108,15 +108,8 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         });
       }
       if (pre.full) {
-        if (st.ambiguous) {
-          const found = await lookup(tenant);
-          if (found) return await finish({ status: 'created', appId: found, reconciled: true });
-        }
-        return await finish({
-          status: 'quota_exceeded',
-          errorCode: 'RTC.00001017',
-          errorMsg: "the tenant's app quota was reached earlier in this run; not sent",
-        });
+        const full: Decision = { status: 'quota_exceeded', errorCode: 'RTC.00001017', errorMsg: "the tenant's app quota was reached earlier in this run; not sent" };
+        return await (st.ambiguous ? reconcile(tenant, full) : finish(full));
       }
       return await createLoop(tenant);
     } catch (err) {
@@ -156,8 +149,28 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
       }
     }
 
+    /**
+     * After an ambiguous attempt, "exists" may mean our earlier call created the app, or that it was
+     * there before the row was queued. The app's create_time tells them apart (server clock,
+     * corrected by the skew seen in `Date` headers, with a second of slack for their resolution).
+     */
+    async function reconcile(t: TenantRuntime, answer: Decision): Promise<ProcessResult> {
+      const found = await lookupApp(t);
+      if (!found.appId) return finish(answer);
+      const created = found.createTime ? Date.parse(found.createTime) : Number.NaN;
+      const queuedAt = job.timestamp + (t.client.clockSkewMs() ?? 0) - 1000;
+      if (Number.isNaN(created) || created >= queuedAt) {
+        return finish({ ...answer, status: 'created', appId: found.appId, reconciled: true });
+      }
+      return finish({ ...answer, status: 'exists', appId: found.appId });
+    }
+
     async function lookup(t: TenantRuntime): Promise<string | undefined> {
-      const found = await findAppByName(t.client, data.appName, {
+      return (await lookupApp(t)).appId;
+    }
+
+    async function lookupApp(t: TenantRuntime): Promise<{ appId?: string; createTime?: string }> {
+      return findAppByName(t.client, data.appName, {
         beforeCall: async () => {
           await acquire(t, true, false);
         },
@@ -166,7 +179,6 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           observer?.onCall?.(t.id, r, classify(r), 'list');
         },
       });
-      return found.appId;
     }
 
     async function createLoop(t: TenantRuntime): Promise<ProcessResult> {
@@ -202,26 +214,18 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         switch (cls.kind) {
           case 'created':
             return finish({ status: 'created', appId: cls.appId, ...http, ...rid });
-          case 'exists': {
-            if (st.ambiguous) {
-              const found = await lookup(t);
-              if (found) return finish({ status: 'created', appId: found, reconciled: true, ...http, ...rid });
-            }
+          case 'exists':
+            if (st.ambiguous) return reconcile(t, { status: 'exists', ...err });
             return finish({ status: 'exists', ...err, ...(data.knownAppId ? { appId: data.knownAppId } : {}) });
-          }
           case 'maybe_exists': {
+            if (st.ambiguous) return reconcile(t, { status: 'rejected', ...err });
             const found = await lookup(t);
-            if (found) return finish(st.ambiguous ? { status: 'created', appId: found, reconciled: true, ...err } : { status: 'exists', appId: found, ...err });
-            return finish({ status: 'rejected', ...err });
+            return finish(found ? { status: 'exists', appId: found, ...err } : { status: 'rejected', ...err });
           }
-          case 'quota': {
+          case 'quota':
             await store.markFull(data.runId, data.tenant);
-            if (st.ambiguous) {
-              const found = await lookup(t);
-              if (found) return finish({ status: 'created', appId: found, reconciled: true, ...err });
-            }
+            if (st.ambiguous) return reconcile(t, { status: 'quota_exceeded', ...err });
             return finish({ status: 'quota_exceeded', ...err });
-          }
           case 'auth':
             throw new Held({ code: cls.code, message: cls.msg, ...http, ...rid, at: new Date(clock.now()).toISOString() });
           case 'refresh_token':
@@ -246,11 +250,15 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
             st.lastError = { ...err, ...(cls.code ? { code: cls.code } : {}), ...(cls.msg ? { msg: cls.msg } : {}) };
             const delay = nextDelay(st.attempts, options.backoff, deps.random, clock.now() - st.startedAt, result?.retryAfterMs);
             if (delay === 'stop') {
-              if (st.ambiguous) {
-                const found = await lookup(t);
-                if (found) return finish({ status: 'created', appId: found, reconciled: true, ...err });
-              }
               const last = st.lastError;
+              const gaveUp: Decision = {
+                status: 'failed',
+                ...http,
+                ...rid,
+                ...(last.code ? { errorCode: last.code } : {}),
+                errorMsg: `gave up after ${st.attempts} attempts: ${last.msg ?? last.code ?? 'server error'}`,
+              };
+              if (st.ambiguous) return reconcile(t, gaveUp);
               return finish({
                 status: 'failed',
                 ...http,

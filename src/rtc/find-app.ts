@@ -17,6 +17,8 @@ export interface PagingOptions {
 
 export interface AppLookup {
   appId?: string;
+  /** The found app's `create_time`, when the API gave one. */
+  createTime?: string;
   requestIds: string[];
   calls: number;
 }
@@ -33,7 +35,10 @@ export async function findAppByName(
   const lookup: AppLookup = { requestIds: [], calls: 0 };
   await eachPage(client, opts, lookup, (apps) => {
     const hit = apps.find((a) => a.app_name === appName);
-    if (hit !== undefined) lookup.appId = hit.app_id;
+    if (hit !== undefined) {
+      lookup.appId = hit.app_id;
+      if (hit.create_time !== undefined) lookup.createTime = hit.create_time;
+    }
     return hit !== undefined;
   });
   return lookup;
@@ -103,10 +108,17 @@ function readPage(body: unknown): { apps: AppSummary[]; count?: number } {
   };
   const apps = Array.isArray(b.apps)
     ? b.apps.flatMap((a: unknown) => {
-        const { app_id, app_name } = (a ?? {}) as { app_id?: unknown; app_name?: unknown };
-        return typeof app_id === 'string' && typeof app_name === 'string'
-          ? [{ app_id, app_name }]
-          : [];
+        const { app_id, app_name, create_time } = (a ?? {}) as {
+          app_id?: unknown;
+          app_name?: unknown;
+          create_time?: unknown;
+        };
+        if (typeof app_id !== 'string' || typeof app_name !== 'string') return [];
+        return [
+          typeof create_time === 'string'
+            ? { app_id, app_name, create_time }
+            : { app_id, app_name },
+        ];
       })
     : [];
   return typeof b.count === 'number' ? { apps, count: b.count } : { apps };

@@ -47,4 +47,6 @@ export interface RtcClient {
 export interface AppSummary {
   app_id: string;
   app_name: string;
+  /** As the API sent it (`2006-01-02T15:04:05.075Z`), when present. */
+  create_time?: string;
 }

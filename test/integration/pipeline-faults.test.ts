@@ -56,11 +56,11 @@ describe('500 rows against a faulty API', () => {
     expect(new Set(names).size).toBe(names.length);
     const appIdByName = new Map(apps.map((a) => [a.app_name, a.app_id]));
     for (const r of byStatus('created')) {
-      expect(appIdByName.get(r.app_name)).toBe(r.app_id);
-      expect(r.request_ids.split(' ').length).toBeGreaterThanOrEqual(Number(r.attempts));
+      expect(appIdByName.get(r.app_name!)).toBe(r.app_id);
+      expect(r.request_ids!.split(' ').length).toBeGreaterThanOrEqual(Number(r.attempts));
     }
     // Rows that failed after ambiguous attempts were looked up: only truly absent names fail.
-    for (const r of byStatus('failed')) expect(appIdByName.has(r.app_name)).toBe(false);
+    for (const r of byStatus("failed")) expect(appIdByName.has(r.app_name!)).toBe(false);
     // Every valid name that did not fail exists exactly once.
     for (let i = 0; i < VALID; i++) {
       const name = `app-${String(i).padStart(4, '0')}`;

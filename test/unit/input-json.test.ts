@@ -125,6 +125,7 @@ describe('JSON input', () => {
     ['apps not an array', '{"apps": "a"}'],
     ['a broken element', '[{"app_name": }]'],
     ['a bad literal', '[nul]'],
+    ['a bad escape in a key', '{"a\\x": 1, "apps": []}'],
   ])('rejects %s with an InputError', async (_what, text) => {
     await expect(json(text)).rejects.toMatchObject({ code: 'ERR_INPUT' });
   });
