@@ -5,7 +5,10 @@ import type { EmulatorFaults } from '../emulator';
 export function parseFaults(text: string | undefined): EmulatorFaults | undefined {
   if (!text) return undefined;
   const faults: EmulatorFaults = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, value = ''] = part.split('=');
     const n = Number(value);
     switch (key) {
@@ -21,7 +24,7 @@ export function parseFaults(text: string | undefined): EmulatorFaults | undefine
       case 'latency': {
         const [lo, hi] = value.split('-').map(Number);
         if (lo === undefined || !Number.isFinite(lo)) bad(part);
-        faults.latencyMs = [lo!, Number.isFinite(hi) ? hi! : lo!];
+        faults.latencyMs = [lo, Number.isFinite(hi) ? hi! : lo];
         break;
       }
       default:
@@ -36,5 +39,7 @@ function rateOf(n: number, part: string): number {
 }
 
 function bad(part: string): never {
-  throw new ConfigError(`--emulator-faults: cannot read "${part}"; write e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7`);
+  throw new ConfigError(
+    `--emulator-faults: cannot read "${part}"; write e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7`,
+  );
 }

@@ -21,11 +21,18 @@ export async function finishRun(
   const finishedAt = Date.now();
   await store.update(runId, { state: 'finished', finishedAt });
   const path = options.report ?? defaultReportPath(runId, options.format);
-  const { summary, rows } = await writeRunReport(store, { ...meta, finishedAt }, { path, format: options.format, finishedAt });
+  const { summary, rows } = await writeRunReport(
+    store,
+    { ...meta, finishedAt },
+    { path, format: options.format, finishedAt },
+  );
   print(io, formatSummary(summary));
   print(io, `report: ${path} (${rows} rows)`);
   for (const [tenant, reason] of Object.entries(held)) {
-    print(io, `tenant ${tenant} is held: ${reason.code} ${reason.message}. Fix its credentials, then: rtc-provisioner resume ${runId} --tenant ${tenant}`);
+    print(
+      io,
+      `tenant ${tenant} is held: ${reason.code} ${reason.message}. Fix its credentials, then: rtc-provisioner resume ${runId} --tenant ${tenant}`,
+    );
   }
   return { exitCode: summary.exitCode, summary, reportPath: path };
 }

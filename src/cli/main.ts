@@ -14,7 +14,14 @@ async function main(): Promise<void> {
       controller.abort(new Error(sig));
     });
   }
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: Boolean(process.stderr.isTTY), logger, signal: controller.signal };
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: Boolean(process.stderr.isTTY),
+    logger,
+    signal: controller.signal,
+  };
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
   try {

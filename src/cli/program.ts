@@ -24,13 +24,29 @@ const common = (cmd: Command) =>
     .option('--endpoint <url>', 'RTC API endpoint (env RTC_ENDPOINT)')
     .option('--iam-endpoint <url>', 'IAM endpoint for password auth (env RTC_IAM_ENDPOINT)')
     .option('--tenants <file>', 'tenants file: credentials, endpoints and limits per tenant')
-    .option('--rate <n/window>', 'API calls per tenant per sliding window, e.g. 60/60s (env RTC_RATE)')
-    .option('--global-rate <n/window>', 'optional cap on the sum over all tenants (env RTC_GLOBAL_RATE)')
+    .option(
+      '--rate <n/window>',
+      'API calls per tenant per sliding window, e.g. 60/60s (env RTC_RATE)',
+    )
+    .option(
+      '--global-rate <n/window>',
+      'optional cap on the sum over all tenants (env RTC_GLOBAL_RATE)',
+    )
+    .option(
+      '--quota <n>',
+      'apps an account may own; tenants file `quota` overrides (env RTC_QUOTA)',
+    )
     .option('--concurrency <n>', 'jobs in flight per worker process (env RTC_CONCURRENCY)')
     .option('--attempts <n>', 'attempts per row on 5xx / network errors (env RTC_ATTEMPTS)')
     .option('--timeout-ms <ms>', 'HTTP timeout per call (env RTC_TIMEOUT_MS)')
-    .option('--max-throttles <n>', '429 answers per row before it is failed (env RTC_MAX_THROTTLES)')
-    .option('--shutdown-timeout-ms <ms>', 'grace for in-flight calls on SIGINT/SIGTERM (env RTC_SHUTDOWN_TIMEOUT_MS)');
+    .option(
+      '--max-throttles <n>',
+      '429 answers per row before it is failed (env RTC_MAX_THROTTLES)',
+    )
+    .option(
+      '--shutdown-timeout-ms <ms>',
+      'grace for in-flight calls on SIGINT/SIGTERM (env RTC_SHUTDOWN_TIMEOUT_MS)',
+    );
 
 /** Commander's camelCase flags → our settings keys. */
 function flagsOf(o: Record<string, unknown>): RunFlags {
@@ -40,30 +56,57 @@ function flagsOf(o: Record<string, unknown>): RunFlags {
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('rtc-provisioner')
-    .description('Create Huawei Cloud SparkRTC applications in bulk, rate-limited, with a report line per row.')
+    .description(
+      'Create Huawei Cloud SparkRTC applications in bulk, rate-limited, with a report line per row.',
+    )
     .showHelpAfterError()
     .exitOverride();
   const wrap =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
-    async (...args: A) => setExit(await fn(...args));
+    async (...args: A) =>
+      setExit(await fn(...args));
 
   common(program.command('run <file>'))
-    .description('enqueue a CSV/JSON/JSONL file, work it in this process, write the report, exit 0/1/2/3')
-    .option('--emulator', 'start the RTC API emulator in this process and use it (no credentials needed)')
-    .option('--emulator-state <file>', 'apps that already exist in the emulator (default: existing-apps.json beside the input)')
-    .option('--emulator-faults <spec>', 'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7')
-    .option('--emulator-quota <n>', 'apps per tenant in the emulator (default 20)')
+    .description(
+      'enqueue a CSV/JSON/JSONL file, work it in this process, write the report, exit 0/1/2/3',
+    )
+    .option(
+      '--emulator',
+      'start the RTC API emulator in this process and use it (no credentials needed)',
+    )
+    .option(
+      '--emulator-state <file>',
+      'apps that already exist in the emulator (default: existing-apps.json beside the input)',
+    )
+    .option(
+      '--emulator-faults <spec>',
+      'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7',
+    )
     .option('--report <path>', 'report path (default reports/<run-id>.csv)')
     .addOption(new Option('--report-format <format>', 'csv or jsonl').choices(['csv', 'jsonl']))
-    .addOption(new Option('--format <format>', 'input format (default: by extension)').choices(['csv', 'json', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'input format (default: by extension)').choices([
+        'csv',
+        'json',
+        'jsonl',
+      ]),
+    )
     .option('--quiet', 'no progress output')
     .action(wrap((file: string, o: Record<string, unknown>) => runCommand(file, flagsOf(o), io)));
 
   common(program.command('enqueue <file>'))
     .description('validate and queue a file for workers; prints the run id')
-    .addOption(new Option('--format <format>', 'input format (default: by extension)').choices(['csv', 'json', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'input format (default: by extension)').choices([
+        'csv',
+        'json',
+        'jsonl',
+      ]),
+    )
     .option('--run-id <id>', 'add to this run (re-submitting the same file adds nothing twice)')
-    .action(wrap((file: string, o: Record<string, unknown>) => enqueueCommand(file, flagsOf(o), io)));
+    .action(
+      wrap((file: string, o: Record<string, unknown>) => enqueueCommand(file, flagsOf(o), io)),
+    );
 
   common(program.command('work'))
     .description('run workers until SIGINT/SIGTERM (graceful, bounded shutdown)')
@@ -73,21 +116,31 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description("a run's counts per status and tenant, or the list of runs")
     .option('--json', 'machine-readable output')
     .option('--watch', 'refresh every second until the run settles')
-    .action(wrap((runId: string | undefined, o: Record<string, unknown>) => statusCommand(runId, flagsOf(o), io)));
+    .action(
+      wrap((runId: string | undefined, o: Record<string, unknown>) =>
+        statusCommand(runId, flagsOf(o), io),
+      ),
+    );
 
   common(program.command('report <run-id>'))
     .description("write a run's report from Redis")
     .option('--report <path>', 'report path (default reports/<run-id>.csv)')
     .addOption(new Option('--report-format <format>', 'csv or jsonl').choices(['csv', 'jsonl']))
-    .action(wrap((runId: string, o: Record<string, unknown>) => reportCommand(runId, flagsOf(o), io)));
+    .action(
+      wrap((runId: string, o: Record<string, unknown>) => reportCommand(runId, flagsOf(o), io)),
+    );
 
   common(program.command('resume <run-id>'))
-    .description('finish an interrupted run; release held tenants (all, or --tenant) after fixing credentials')
+    .description(
+      'finish an interrupted run; release held tenants (all, or --tenant) after fixing credentials',
+    )
     .option('--tenant <id...>', 'release only these held tenants')
     .option('--report <path>', 'report path (default reports/<run-id>.csv)')
     .addOption(new Option('--report-format <format>', 'csv or jsonl').choices(['csv', 'jsonl']))
     .option('--quiet', 'no progress output')
-    .action(wrap((runId: string, o: Record<string, unknown>) => resumeCommand(runId, flagsOf(o), io)));
+    .action(
+      wrap((runId: string, o: Record<string, unknown>) => resumeCommand(runId, flagsOf(o), io)),
+    );
 
   program
     .command('emulator')
@@ -102,4 +155,3 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(wrap((o: Record<string, string>) => emulatorCommand(o, io)));
   return program;
 }
-

@@ -8,7 +8,12 @@ export interface ProgressView {
 }
 
 /** A live bar on a terminal; JSON log lines (at most one every 2 s) otherwise. */
-export function progressView(options: { tty: boolean; logger: Logger; stream: NodeJS.WritableStream; quiet?: boolean }): ProgressView {
+export function progressView(options: {
+  tty: boolean;
+  logger: Logger;
+  stream: NodeJS.WritableStream;
+  quiet?: boolean;
+}): ProgressView {
   if (options.quiet) return { update: () => {}, stop: () => {} };
   if (!options.tty) {
     let last = 0;
@@ -17,7 +22,16 @@ export function progressView(options: { tty: boolean; logger: Logger; stream: No
         const now = Date.now();
         if (now - last < 2000 && !p.settled) return;
         last = now;
-        options.logger.info({ run: p.meta.id, done: p.counts.done, held: p.counts.held, total: p.meta.total ?? null, byStatus: nonZero(p.counts.byStatus) }, 'progress');
+        options.logger.info(
+          {
+            run: p.meta.id,
+            done: p.counts.done,
+            held: p.counts.held,
+            total: p.meta.total ?? null,
+            byStatus: nonZero(p.counts.byStatus),
+          },
+          'progress',
+        );
       },
       stop() {},
     };
@@ -41,7 +55,9 @@ export function progressView(options: { tty: boolean; logger: Logger; stream: No
       const value = p.counts.done + p.counts.held;
       const payload = {
         rate: (value / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1),
-        statuses: Object.entries(nonZero(p.counts.byStatus)).map(([s, n]) => `${s} ${n}`).join(' '),
+        statuses: Object.entries(nonZero(p.counts.byStatus))
+          .map(([s, n]) => `${s} ${n}`)
+          .join(' '),
         held: p.counts.held ? ` | held ${p.counts.held}` : '',
       };
       if (!active) {

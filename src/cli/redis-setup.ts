@@ -17,12 +17,16 @@ export async function ensureRedis(
     return { url };
   } catch (err) {
     if (!options.allowPrivate || !(await hasRedisServer())) throw err;
-    options.logger.warn(`nothing answers at ${redactUrl(url)}; starting a private redis-server for this run (data in ${options.dir})`);
+    options.logger.warn(
+      `nothing answers at ${redactUrl(url)}; starting a private redis-server for this run (data in ${options.dir})`,
+    );
     try {
       const server = await startPrivateRedis({ dir: options.dir, appendOnly: true });
       return { url: server.url, private: server };
     } catch (e) {
-      throw new InfrastructureError(`could not start redis-server: ${(e as Error).message}`, { cause: e });
+      throw new InfrastructureError(`could not start redis-server: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 }
@@ -33,7 +37,9 @@ export async function warnOnEviction(url: string, logger: Logger): Promise<void>
   try {
     const policy = await evictionPolicy(probe);
     if (policy && policy !== 'noeviction') {
-      logger.warn(`Redis maxmemory-policy is "${policy}": set it to "noeviction" (CONFIG SET maxmemory-policy noeviction), or Redis may drop queued rows under memory pressure`);
+      logger.warn(
+        `Redis maxmemory-policy is "${policy}": set it to "noeviction" (CONFIG SET maxmemory-policy noeviction), or Redis may drop queued rows under memory pressure`,
+      );
     }
   } finally {
     probe.disconnect();

@@ -10,11 +10,20 @@ import type { Logger } from '../infra/logger';
 import { producerConnection, workerConnection } from '../infra/redis';
 import type { ProcessorObserver } from '../provision/processor';
 import { createTenantDirectory } from '../provision/tenant-directory';
-import { createProvisionWorker, DEFAULT_WORKER_SETTINGS, type WorkerSettings } from '../provision/worker';
+import {
+  createProvisionWorker,
+  DEFAULT_WORKER_SETTINGS,
+  type WorkerSettings,
+} from '../provision/worker';
 import { createProvisionQueue } from '../queue/provision-queue';
 import { createTenantLimiter } from '../queue/tenant-limiter';
 import { createTokenCache } from '../rtc/auth/token-cache';
-import { DEFAULT_BACKOFF, DEFAULT_THROTTLE, type BackoffOptions, type ThrottleOptions } from '../rtc/backoff';
+import {
+  DEFAULT_BACKOFF,
+  DEFAULT_THROTTLE,
+  type BackoffOptions,
+  type ThrottleOptions,
+} from '../rtc/backoff';
 import { createRunStore } from '../runs/run-store';
 
 /** Where a tenant id's credentials come from in this process. */
@@ -24,17 +33,26 @@ export interface TenantSource {
   known?: ReadonlySet<string>;
 }
 
-export function tenantSource(file: TenantsFile | undefined, envCredentials: Credentials | undefined): TenantSource {
+export function tenantSource(
+  file: TenantsFile | undefined,
+  envCredentials: Credentials | undefined,
+): TenantSource {
   if (file) return { resolve: (id) => file.get(id), known: new Set(file.keys()) };
   if (envCredentials) {
     const only: Tenant = { id: DEFAULT_TENANT, credentials: envCredentials };
-    return { resolve: (id) => (id === DEFAULT_TENANT ? only : undefined), known: new Set([DEFAULT_TENANT]) };
+    return {
+      resolve: (id) => (id === DEFAULT_TENANT ? only : undefined),
+      known: new Set([DEFAULT_TENANT]),
+    };
   }
   return { resolve: () => undefined, known: new Set() };
 }
 
 /** With `--emulator`: tenants from the file are taught to it; unknown ones get AK/SK minted on first use. */
-export function emulatorTenantSource(emulator: Emulator, file: TenantsFile | undefined): TenantSource {
+export function emulatorTenantSource(
+  emulator: Emulator,
+  file: TenantsFile | undefined,
+): TenantSource {
   if (file) {
     for (const t of file.values()) emulator.addTenant(toEmulatorTenant(t));
     return { resolve: (id) => file.get(id), known: new Set(file.keys()) };
@@ -61,12 +79,29 @@ export function emulatorTenantSource(emulator: Emulator, file: TenantsFile | und
 
 export function toEmulatorTenant(t: Tenant): EmulatorTenant {
   const c = t.credentials;
-  const base: EmulatorTenant = { id: t.id, ...(t.quota ? { quota: t.quota } : {}), ...(t.rate ? { rate: t.rate } : {}) };
+  const base: EmulatorTenant = {
+    id: t.id,
+    ...(t.quota ? { quota: t.quota } : {}),
+    ...(t.rate ? { rate: t.rate } : {}),
+  };
   if (c.type === 'token') return { ...base, token: c.token };
-  if (c.type === 'aksk') return { ...base, ak: c.ak, sk: c.sk, projectId: c.projectId, ...(c.securityToken ? { securityToken: c.securityToken } : {}) };
+  if (c.type === 'aksk')
+    return {
+      ...base,
+      ak: c.ak,
+      sk: c.sk,
+      projectId: c.projectId,
+      ...(c.securityToken ? { securityToken: c.securityToken } : {}),
+    };
   return {
     ...base,
-    iam: { domain: c.domain, user: c.user, password: c.password, ...(c.projectId ? { projectId: c.projectId } : {}), ...(c.projectName ? { projectName: c.projectName } : {}) },
+    iam: {
+      domain: c.domain,
+      user: c.user,
+      password: c.password,
+      ...(c.projectId ? { projectId: c.projectId } : {}),
+      ...(c.projectName ? { projectName: c.projectName } : {}),
+    },
   };
 }
 
@@ -86,21 +121,44 @@ export interface WorkerRuntimeOptions {
 /** Everything a worker process needs, wired once; `close()` releases it all (bounded). */
 export function openWorkerRuntime(o: WorkerRuntimeOptions) {
   const { settings, logger } = o;
-  const onRedisError = (err: Error) => logger.warn({ err: err.message }, 'Redis connection error (retrying)');
+  const onRedisError = (err: Error) =>
+    logger.warn({ err: err.message }, 'Redis connection error (retrying)');
   const redis = workerConnection(settings.redisUrl, onRedisError);
   const bullConnection = workerConnection(settings.redisUrl, onRedisError);
   const store = createRunStore(redis, settings.prefix);
   const limiter = createTenantLimiter(redis, { prefix: settings.prefix });
   const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 10_000, pipelining: 1 });
   const directory = createTenantDirectory(
-    { prefix: settings.prefix, resolve: (id) => o.tenants.resolve(id), endpoint: o.endpoint, defaultRate: settings.rate, timeoutMs: settings.timeoutMs, iamEndpoint: o.iamEndpoint },
+    {
+      prefix: settings.prefix,
+      resolve: (id) => o.tenants.resolve(id),
+      endpoint: o.endpoint,
+      defaultRate: settings.rate,
+      defaultQuota: settings.quota,
+      timeoutMs: settings.timeoutMs,
+      iamEndpoint: o.iamEndpoint,
+    },
     { clock: systemClock, logger, dispatcher, tokens: createTokenCache({ clock: systemClock }) },
   );
   const backoff = { ...DEFAULT_BACKOFF, maxAttempts: settings.attempts, ...o.backoff };
   const worker = createProvisionWorker(
     bullConnection,
-    { prefix: settings.prefix, ...DEFAULT_WORKER_SETTINGS, concurrency: settings.concurrency, ...o.workerSettings, backoff },
-    { store, limiter, tenants: directory, clock: systemClock, logger, random: Math.random, ...(o.observer ? { observer: o.observer } : {}) },
+    {
+      prefix: settings.prefix,
+      ...DEFAULT_WORKER_SETTINGS,
+      concurrency: settings.concurrency,
+      ...o.workerSettings,
+      backoff,
+    },
+    {
+      store,
+      limiter,
+      tenants: directory,
+      clock: systemClock,
+      logger,
+      random: Math.random,
+      ...(o.observer ? { observer: o.observer } : {}),
+    },
     {
       inlineWaitMs: 250,
       backoff,
@@ -119,7 +177,10 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
     /** Stops taking jobs, lets in-flight calls finish for `graceMs`, then aborts them. */
     async close(graceMs = settings.shutdownTimeoutMs): Promise<void> {
       const closing = worker.close();
-      const timer = setTimeout(() => worker.cancelAllJobs('shutdown: in-flight calls aborted'), graceMs);
+      const timer = setTimeout(
+        () => worker.cancelAllJobs('shutdown: in-flight calls aborted'),
+        graceMs,
+      );
       const forced = new Promise<void>((resolve) => setTimeout(resolve, graceMs * 2).unref());
       await Promise.race([closing.catch(() => {}), forced]);
       clearTimeout(timer);

@@ -76,7 +76,9 @@ export function resolveSecret(
   const name = value.slice(4);
   const resolved = env[name];
   if (resolved === undefined || resolved === '') {
-    throw new ConfigError(`${where} refers to env:${name}, but ${name} is not set (export ${name}=…)`);
+    throw new ConfigError(
+      `${where} refers to env:${name}, but ${name} is not set (export ${name}=…)`,
+    );
   }
   return resolved;
 }
@@ -90,7 +92,8 @@ export function parseTenants(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String);
-    const where = path[0] === 'tenants' && path[1] ? `tenant \`${path[1]}\`` : path.join('.') || 'top level';
+    const where =
+      path[0] === 'tenants' && path[1] ? `tenant \`${path[1]}\`` : path.join('.') || 'top level';
     const field = path[0] === 'tenants' ? path.slice(2).join('.') : '';
     throw new ConfigError(
       `${source}: ${where}${field ? ` field \`${field}\`` : ''}: ${issue.message}` +
@@ -126,7 +129,9 @@ function buildTenant(
   } else if (raw.iam !== undefined) {
     const iam = raw.iam;
     if (!iam.projectId && !iam.projectName) {
-      throw new ConfigError(`${where('iam')}: set \`projectId\` or \`projectName\` (the region, e.g. cn-north-4)`);
+      throw new ConfigError(
+        `${where('iam')}: set \`projectId\` or \`projectName\` (the region, e.g. cn-north-4)`,
+      );
     }
     credentials = {
       type: 'password',
@@ -164,12 +169,17 @@ function buildTenant(
   };
 }
 
-export async function loadTenantsFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<TenantsFile> {
+export async function loadTenantsFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TenantsFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read tenants file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`cannot read tenants file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let json: unknown;
   try {
@@ -187,7 +197,9 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
   const projectId = env.HUAWEICLOUD_SDK_PROJECT_ID;
   if (ak && sk) {
     if (!projectId) {
-      throw new ConfigError('HUAWEICLOUD_SDK_AK and _SK are set but HUAWEICLOUD_SDK_PROJECT_ID is not: export it too');
+      throw new ConfigError(
+        'HUAWEICLOUD_SDK_AK and _SK are set but HUAWEICLOUD_SDK_PROJECT_ID is not: export it too',
+      );
     }
     const securityToken = env.HUAWEICLOUD_SDK_SECURITY_TOKEN;
     return { type: 'aksk', ak, sk, projectId, ...(securityToken ? { securityToken } : {}) };

@@ -14,7 +14,12 @@ export interface Decision {
 }
 
 /** The one place a job's progress turns into its report line. Pure. */
-export function buildOutcome(data: ProvisionJobData, st: JobProgress, decision: Decision, now: number): Outcome {
+export function buildOutcome(
+  data: ProvisionJobData,
+  st: JobProgress,
+  decision: Decision,
+  now: number,
+): Outcome {
   const o: Outcome = {
     line: data.line,
     tenant: data.tenant,
@@ -38,5 +43,12 @@ export function buildOutcome(data: ProvisionJobData, st: JobProgress, decision: 
 }
 
 export function freshProgress(now: number): JobProgress {
-  return { requestIds: [], attempts: 0, throttles: 0, ambiguous: false, refreshed: false, startedAt: now };
+  return {
+    requestIds: [],
+    attempts: 0,
+    throttles: 0,
+    ambiguous: false,
+    refreshed: false,
+    startedAt: now,
+  };
 }

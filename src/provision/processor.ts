@@ -6,7 +6,12 @@ import type { Clock } from '../infra/clock';
 import type { Logger } from '../infra/logger';
 import type { JobProgress, ProvisionJobData } from '../queue/provision-queue';
 import type { TenantLimiter } from '../queue/tenant-limiter';
-import { nextDelay, throttleDelay, type BackoffOptions, type ThrottleOptions } from '../rtc/backoff';
+import {
+  nextDelay,
+  throttleDelay,
+  type BackoffOptions,
+  type ThrottleOptions,
+} from '../rtc/backoff';
 import { classify, type Classification } from '../rtc/classify';
 import { findAppByName } from '../rtc/find-app';
 import type { ApiResult } from '../rtc/types';
@@ -26,7 +31,12 @@ export interface ProcessorOptions {
 
 /** Hooks for metrics and the dashboard; never required. */
 export interface ProcessorObserver {
-  onCall?(tenant: string, result: ApiResult | undefined, cls: Classification, kind: 'create' | 'list'): void;
+  onCall?(
+    tenant: string,
+    result: ApiResult | undefined,
+    cls: Classification,
+    kind: 'create' | 'list',
+  ): void;
   onOutcome?(outcome: Outcome): void;
   onThrottle?(tenant: string, waitMs: number): void;
   onRetry?(tenant: string): void;
@@ -44,6 +54,9 @@ export interface ProcessorDeps {
 
 export type ProcessResult = Outcome['status'] | 'skipped';
 
+/** The tenant's quota was reached earlier in this run. */
+class Full extends Error {}
+
 class Held extends Error {
   constructor(readonly reason: HoldReason) {
     super(reason.message);
@@ -58,7 +71,11 @@ class Held extends Error {
 export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) {
   const { store, limiter, clock, logger, observer } = deps;
 
-  return async function processJob(job: Job<ProvisionJobData>, token?: string, signal?: AbortSignal): Promise<ProcessResult> {
+  return async function processJob(
+    job: Job<ProvisionJobData>,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<ProcessResult> {
     const data = job.data;
     const st: JobProgress = data.st ?? freshProgress(clock.now());
     const keys = store.keys(data.runId);
@@ -85,14 +102,19 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
       const current = (await store.held(data.runId))[data.tenant] ?? reason;
       await store.setOutcome(
         data.runId,
-        buildOutcome(data, st, {
-          status: 'auth_failed',
-          held: true,
-          errorCode: current.code,
-          errorMsg: `${current.message} — tenant held; fix its credentials, then: rtc-provisioner resume ${data.runId} --tenant ${data.tenant}`,
-          ...(current.httpStatus ? { httpStatus: current.httpStatus } : {}),
-          ...(current.requestId ? { requestId: current.requestId } : {}),
-        }, clock.now()),
+        buildOutcome(
+          data,
+          st,
+          {
+            status: 'auth_failed',
+            held: true,
+            errorCode: current.code,
+            errorMsg: `${current.message} — tenant held; fix its credentials, then: rtc-provisioner resume ${data.runId} --tenant ${data.tenant}`,
+            ...(current.httpStatus ? { httpStatus: current.httpStatus } : {}),
+            ...(current.requestId ? { requestId: current.requestId } : {}),
+          },
+          clock.now(),
+        ),
       );
       await store.addParked(data.runId, data.tenant, job.id!);
       return saveAndDelay(Date.now() + options.parkMs);
@@ -108,10 +130,24 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         });
       }
       if (pre.full) {
-        const full: Decision = { status: 'quota_exceeded', errorCode: 'RTC.00001017', errorMsg: "the tenant's app quota was reached earlier in this run; not sent" };
+        const full: Decision = {
+          status: 'quota_exceeded',
+          errorCode: 'RTC.00001017',
+          errorMsg: "the tenant's app quota was reached earlier in this run; not sent",
+        };
         return await (st.ambiguous ? reconcile(tenant, full) : finish(full));
       }
-      return await createLoop(tenant);
+      try {
+        return await createLoop(tenant);
+      } catch (err) {
+        if (!(err instanceof Full)) throw err;
+        const full: Decision = {
+          status: 'quota_exceeded',
+          errorCode: 'RTC.00001017',
+          errorMsg: "the tenant's app quota was reached earlier in this run; not sent",
+        };
+        return await (st.ambiguous ? reconcile(tenant, full) : finish(full));
+      }
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       if (err instanceof Held) return park(err.reason);
@@ -121,7 +157,11 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
     }
 
     /** Waits for a call slot; short waits sleep, long ones park the job in `delayed`. */
-    async function acquire(t: TenantRuntime, inline: boolean, markInflight: boolean): Promise<boolean> {
+    async function acquire(
+      t: TenantRuntime,
+      inline: boolean,
+      create: boolean,
+    ): Promise<{ probe: boolean; quotaProbe: boolean; grant: string }> {
       for (;;) {
         const d = await limiter.acquire(t.id, {
           rate: t.rate,
@@ -129,15 +169,24 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           ...(st.reservation ? { reservation: st.reservation } : {}),
           heldKey: keys.held,
           authKey: t.authKey,
-          ...(markInflight ? { inflight: { key: keys.inflight, field: String(data.line) } } : {}),
+          ...(create
+            ? { inflight: { key: keys.inflight, field: String(data.line) }, quota: quotaGate(t) }
+            : {}),
         });
         if (d.kind === 'granted') {
           delete st.reservation;
-          return d.probe;
+          return d;
         }
+        if (d.kind === 'full') throw new Full();
         if (d.kind === 'held') {
           const reason = (await store.held(data.runId))[data.tenant];
-          throw new Held(reason ?? { code: 'HELD', message: 'tenant held', at: new Date(clock.now()).toISOString() });
+          throw new Held(
+            reason ?? {
+              code: 'HELD',
+              message: 'tenant held',
+              at: new Date(clock.now()).toISOString(),
+            },
+          );
         }
         st.reservation = d.reservation;
         const wait = d.until - d.now;
@@ -147,6 +196,15 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         }
         await saveAndDelay(Date.now() + wait);
       }
+    }
+
+    function quotaGate(t: TenantRuntime) {
+      return {
+        budgetKey: keys.quotaBudget(t.id),
+        probeKey: keys.quotaProbe(t.id),
+        fullKey: keys.full,
+        initial: t.quota - pre.existing,
+      };
     }
 
     /**
@@ -165,16 +223,25 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
       return finish({ ...answer, status: 'exists', appId: found.appId });
     }
 
+    /** Not awaited: it only tightens later grants, and Redis keeps this connection's order. */
+    function confirm(t: TenantRuntime, grant: string): void {
+      limiter
+        .confirm(t.id, grant, options.global !== undefined)
+        .catch((err: unknown) => logger.debug({ err }, 'limiter confirm failed'));
+    }
+
     async function lookup(t: TenantRuntime): Promise<string | undefined> {
       return (await lookupApp(t)).appId;
     }
 
     async function lookupApp(t: TenantRuntime): Promise<{ appId?: string; createTime?: string }> {
+      let grant = '';
       return findAppByName(t.client, data.appName, {
         beforeCall: async () => {
-          await acquire(t, true, false);
+          grant = (await acquire(t, true, false)).grant;
         },
         onCall: (r: ApiResult) => {
+          confirm(t, grant);
           if (r.requestId) st.requestIds.push(r.requestId);
           observer?.onCall?.(t.id, r, classify(r), 'list');
         },
@@ -183,7 +250,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
 
     async function createLoop(t: TenantRuntime): Promise<ProcessResult> {
       for (;;) {
-        const probe = await acquire(t, false, true);
+        const { probe, quotaProbe, grant } = await acquire(t, false, true);
         let result: ApiResult | undefined;
         let error: unknown;
         try {
@@ -191,13 +258,22 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         } catch (err) {
           error = err;
         }
+        confirm(t, grant);
         const cls = classify(result ?? error);
         if (result?.requestId) st.requestIds.push(result.requestId);
         if (cls.kind !== 'throttled') st.attempts++;
         if (probe) {
-          const proven = result !== undefined && result.status < 500 && cls.kind !== 'auth' && cls.kind !== 'refresh_token';
+          const proven =
+            result !== undefined &&
+            result.status < 500 &&
+            cls.kind !== 'auth' &&
+            cls.kind !== 'refresh_token';
           await limiter.settleProbe(t.id, t.authKey, proven);
         }
+        const createdMaybe =
+          cls.kind === 'created' || cls.kind === 'quota' || (cls.kind === 'retry' && cls.ambiguous);
+        if (quotaProbe || !createdMaybe)
+          await limiter.settleQuota(quotaGate(t), !createdMaybe, quotaProbe);
         observer?.onCall?.(t.id, result, cls, 'create');
         if (signal?.aborted) {
           st.ambiguous = true;
@@ -216,30 +292,57 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
             return finish({ status: 'created', appId: cls.appId, ...http, ...rid });
           case 'exists':
             if (st.ambiguous) return reconcile(t, { status: 'exists', ...err });
-            return finish({ status: 'exists', ...err, ...(data.knownAppId ? { appId: data.knownAppId } : {}) });
+            return finish({
+              status: 'exists',
+              ...err,
+              ...(data.knownAppId ? { appId: data.knownAppId } : {}),
+            });
           case 'maybe_exists': {
             if (st.ambiguous) return reconcile(t, { status: 'rejected', ...err });
             const found = await lookup(t);
-            return finish(found ? { status: 'exists', appId: found, ...err } : { status: 'rejected', ...err });
+            return finish(
+              found ? { status: 'exists', appId: found, ...err } : { status: 'rejected', ...err },
+            );
           }
           case 'quota':
             await store.markFull(data.runId, data.tenant);
             if (st.ambiguous) return reconcile(t, { status: 'quota_exceeded', ...err });
             return finish({ status: 'quota_exceeded', ...err });
           case 'auth':
-            throw new Held({ code: cls.code, message: cls.msg, ...http, ...rid, at: new Date(clock.now()).toISOString() });
+            throw new Held({
+              code: cls.code,
+              message: cls.msg,
+              ...http,
+              ...rid,
+              at: new Date(clock.now()).toISOString(),
+            });
           case 'refresh_token':
             if (st.refreshed) {
-              throw new Held({ code: result?.errorCode ?? 'APIGW.0307', message: 'token refused again after a refresh', ...http, ...rid, at: new Date(clock.now()).toISOString() });
+              throw new Held({
+                code: result?.errorCode ?? 'APIGW.0307',
+                message: 'token refused again after a refresh',
+                ...http,
+                ...rid,
+                at: new Date(clock.now()).toISOString(),
+              });
             }
             st.refreshed = true;
             t.client.invalidateToken();
             continue;
           case 'throttled': {
             st.throttles++;
-            const wait = throttleDelay(st.throttles, options.throttle, deps.random, cls.retryAfterMs);
+            const wait = throttleDelay(
+              st.throttles,
+              options.throttle,
+              deps.random,
+              cls.retryAfterMs,
+            );
             if (wait === 'stop') {
-              return finish({ status: 'failed', ...err, errorMsg: `throttled ${st.throttles} times (APIGW.0308); gave up` });
+              return finish({
+                status: 'failed',
+                ...err,
+                errorMsg: `throttled ${st.throttles} times (APIGW.0308); gave up`,
+              });
             }
             observer?.onThrottle?.(t.id, wait);
             await limiter.pause(t.id, (await limiter.now()) + wait);
@@ -247,8 +350,18 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           }
           case 'retry': {
             if (cls.ambiguous) st.ambiguous = true;
-            st.lastError = { ...err, ...(cls.code ? { code: cls.code } : {}), ...(cls.msg ? { msg: cls.msg } : {}) };
-            const delay = nextDelay(st.attempts, options.backoff, deps.random, clock.now() - st.startedAt, result?.retryAfterMs);
+            st.lastError = {
+              ...err,
+              ...(cls.code ? { code: cls.code } : {}),
+              ...(cls.msg ? { msg: cls.msg } : {}),
+            };
+            const delay = nextDelay(
+              st.attempts,
+              options.backoff,
+              deps.random,
+              clock.now() - st.startedAt,
+              result?.retryAfterMs,
+            );
             if (delay === 'stop') {
               const last = st.lastError;
               const gaveUp: Decision = {
@@ -269,13 +382,19 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
             }
             observer?.onRetry?.(t.id);
             await job.updateData({ ...data, st });
-            throw new RetryableError(cls.code ?? 'ERR_RETRY', cls.msg ?? 'retryable failure', { retryAfterMs: delay });
+            throw new RetryableError(cls.code ?? 'ERR_RETRY', cls.msg ?? 'retryable failure', {
+              retryAfterMs: delay,
+            });
           }
           case 'rejected':
             return finish({ status: 'rejected', ...err });
           case 'failed':
             logger.warn({ tenant: t.id, line: data.line, code: cls.code }, 'terminal failure');
-            return finish({ status: 'failed', ...err, ...(cls.msg && !result ? { errorMsg: cls.msg } : {}) });
+            return finish({
+              status: 'failed',
+              ...err,
+              ...(cls.msg && !result ? { errorMsg: cls.msg } : {}),
+            });
         }
       }
     }

@@ -8,9 +8,13 @@ import { createRtcClient } from '../rtc/client';
 import type { RtcClient } from '../rtc/types';
 import type { TokenCache } from '../rtc/auth/token-cache';
 
+export const DEFAULT_QUOTA = 20;
+
 export interface TenantRuntime {
   id: string;
   rate: RateLimit;
+  /** Apps the account may own (tenants file `quota`, else the documented default of 20). */
+  quota: number;
   client: RtcClient;
   /** Redis key that exists once these exact credentials were accepted (a digest, never the secret). */
   authKey: string;
@@ -26,6 +30,7 @@ export interface DirectoryOptions {
   resolve: (tenantId: string) => Tenant | undefined;
   endpoint: string;
   defaultRate: RateLimit;
+  defaultQuota?: number;
   timeoutMs?: number;
   iamEndpoint?: string;
 }
@@ -50,11 +55,17 @@ export function createTenantDirectory(
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           ...(options.iamEndpoint ? { iamEndpoint: options.iamEndpoint } : {}),
         },
-        { clock: deps.clock, logger: deps.logger, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}), ...(deps.tokens ? { tokens: deps.tokens } : {}) },
+        {
+          clock: deps.clock,
+          logger: deps.logger,
+          ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+          ...(deps.tokens ? { tokens: deps.tokens } : {}),
+        },
       );
       const runtime: TenantRuntime = {
         id: tenantId,
         rate: tenant.rate ?? options.defaultRate,
+        quota: tenant.quota ?? options.defaultQuota ?? DEFAULT_QUOTA,
         client,
         authKey: `${options.prefix}:authok:${tenantId}:${fingerprint(tenant.credentials)}`,
       };
@@ -67,6 +78,10 @@ export function createTenantDirectory(
 /** A short digest of the credentials: new credentials must be proven again, old ones need not. */
 export function fingerprint(c: Credentials): string {
   const material =
-    c.type === 'token' ? c.token : c.type === 'aksk' ? `${c.ak}\n${c.sk}\n${c.projectId}` : `${c.domain}\n${c.user}\n${c.password}`;
+    c.type === 'token'
+      ? c.token
+      : c.type === 'aksk'
+        ? `${c.ak}\n${c.sk}\n${c.projectId}`
+        : `${c.domain}\n${c.user}\n${c.password}`;
   return createHash('sha256').update(`${c.type}\n${material}`).digest('hex').slice(0, 16);
 }

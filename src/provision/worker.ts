@@ -5,7 +5,12 @@ import { QUEUE_NAME, type ProvisionJobData } from '../queue/provision-queue';
 import { nextDelay, type BackoffOptions } from '../rtc/backoff';
 import type { RunStore } from '../runs/run-store';
 import { buildOutcome, freshProgress } from './outcome-builder';
-import { createProcessor, type ProcessorDeps, type ProcessorOptions, type ProcessResult } from './processor';
+import {
+  createProcessor,
+  type ProcessorDeps,
+  type ProcessorOptions,
+  type ProcessResult,
+} from './processor';
 
 export interface WorkerSettings {
   prefix: string;
@@ -55,22 +60,40 @@ export function createProvisionWorker(
   return worker;
 }
 
-function fallbackDelay(attemptsMade: number, backoff: BackoffOptions, random: () => number): number {
-  const d = nextDelay(Math.max(1, attemptsMade), { ...backoff, maxAttempts: Number.MAX_SAFE_INTEGER }, random);
+function fallbackDelay(
+  attemptsMade: number,
+  backoff: BackoffOptions,
+  random: () => number,
+): number {
+  const d = nextDelay(
+    Math.max(1, attemptsMade),
+    { ...backoff, maxAttempts: Number.MAX_SAFE_INTEGER },
+    random,
+  );
   return d === 'stop' ? backoff.capMs : d;
 }
 
 /** BullMQ gave up on a job (unexpected errors, or stalled too often): the row still gets an outcome. */
-async function recordFinalFailure(job: Job<ProvisionJobData>, err: Error, store: RunStore, logger: Logger): Promise<void> {
+async function recordFinalFailure(
+  job: Job<ProvisionJobData>,
+  err: Error,
+  store: RunStore,
+  logger: Logger,
+): Promise<void> {
   const attempts = job.opts.attempts ?? 1;
   const final = job.attemptsMade >= attempts || /stalled more than/i.test(err.message);
   if (!final) return;
   const st = job.data.st ?? freshProgress(job.timestamp);
-  const outcome = buildOutcome(job.data, st, {
-    status: 'failed',
-    errorCode: (err as { code?: string }).code ?? 'ERR_WORKER',
-    errorMsg: `the worker gave up on this row: ${err.message}`,
-  }, Date.now());
+  const outcome = buildOutcome(
+    job.data,
+    st,
+    {
+      status: 'failed',
+      errorCode: (err as { code?: string }).code ?? 'ERR_WORKER',
+      errorMsg: `the worker gave up on this row: ${err.message}`,
+    },
+    Date.now(),
+  );
   try {
     await store.setOutcome(job.data.runId, outcome, { keepFinal: true });
   } catch (e) {

@@ -38,9 +38,20 @@ export async function enqueueItems(
   const opts = jobOptions(options.settings);
   const tenants = new Set<string>();
   const extraColumns = new Set<string>();
-  let chunk: Array<{ name: string; data: ProvisionJobData; opts: ReturnType<typeof jobOptions> & { jobId: string } }> = [];
+  let chunk: Array<{
+    name: string;
+    data: ProvisionJobData;
+    opts: ReturnType<typeof jobOptions> & { jobId: string };
+  }> = [];
   let settled: Outcome[] = [];
-  const result: EnqueueResult = { total: 0, queued: 0, problems: 0, maxLine: 0, tenants: [], extraColumns: [] };
+  const result: EnqueueResult = {
+    total: 0,
+    queued: 0,
+    problems: 0,
+    maxLine: 0,
+    tenants: [],
+    extraColumns: [],
+  };
 
   const flush = async () => {
     if (chunk.length) await deps.queue.addBulk(chunk);
@@ -56,7 +67,8 @@ export async function enqueueItems(
     const line = item.kind === 'row' ? item.row.line : item.problem.line;
     const extra = item.kind === 'row' ? item.row.extra : item.problem.extra;
     result.maxLine = Math.max(result.maxLine, line);
-    for (const col of Object.keys(extra)) if (extraColumns.size < MAX_EXTRA_COLUMNS) extraColumns.add(col);
+    for (const col of Object.keys(extra))
+      if (extraColumns.size < MAX_EXTRA_COLUMNS) extraColumns.add(col);
     if (item.kind === 'problem') {
       result.problems++;
       settled.push(problemOutcome(item.problem));
@@ -67,9 +79,18 @@ export async function enqueueItems(
       if (knownId !== undefined) {
         settled.push(existsFromPlan(row.line, row.tenant, row.appName, knownId, row.extra));
       } else {
-        const data: ProvisionJobData = { runId: options.runId, tenant: row.tenant, appName: row.appName, line: row.line };
+        const data: ProvisionJobData = {
+          runId: options.runId,
+          tenant: row.tenant,
+          appName: row.appName,
+          line: row.line,
+        };
         if (Object.keys(row.extra).length) data.extra = row.extra;
-        chunk.push({ name: 'create-app', data, opts: { ...opts, jobId: jobIdFor(options.runId, row.tenant, row.appName) } });
+        chunk.push({
+          name: 'create-app',
+          data,
+          opts: { ...opts, jobId: jobIdFor(options.runId, row.tenant, row.appName) },
+        });
       }
     }
     if (chunk.length + settled.length >= chunkSize) await flush();
@@ -94,7 +115,13 @@ export function problemOutcome(p: RowProblem): Outcome {
   };
 }
 
-function existsFromPlan(line: number, tenant: string, appName: string, appId: string, extra: Record<string, string>): Outcome {
+function existsFromPlan(
+  line: number,
+  tenant: string,
+  appName: string,
+  appId: string,
+  extra: Record<string, string>,
+): Outcome {
   const now = new Date().toISOString();
   return {
     line,

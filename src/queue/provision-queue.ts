@@ -45,6 +45,9 @@ export function jobOptions(settings: QueueSettings): JobsOptions {
   };
 }
 
-export function createProvisionQueue(connection: ConnectionOptions, prefix: string): Queue<ProvisionJobData> {
+export function createProvisionQueue(
+  connection: ConnectionOptions,
+  prefix: string,
+): Queue<ProvisionJobData> {
   return new Queue<ProvisionJobData>(QUEUE_NAME, { connection, prefix });
 }

@@ -7,11 +7,17 @@
 -- KEYS[6] auth probe key (string), or ""
 -- KEYS[7] run's in-flight hash, or "": on a grant, ARGV[10] is marked there (a crash after this
 --         point leaves the row marked, so its re-run reconciles instead of trusting a later "exists")
+-- KEYS[8] quota budget (string: creates this run may still send before the quota), or "" (not a create)
+-- KEYS[9] quota probe key (string), KEYS[10] run's full-tenants hash
+-- ARGV[11] the budget's initial value (quota minus apps known to exist)
 -- ARGV: now|"" , max, windowMs, globalMax, globalWindowMs, reservation|"", tenant, probeTtlMs, nonce, inflight field
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+if KEYS[8] ~= '' and redis.call('HEXISTS', KEYS[10], ARGV[7]) == 1 then
+  return {-2, now, '', now}
 end
 local max = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
@@ -66,13 +72,34 @@ if pauseUntil > now then
   if pauseUntil > t then t = pauseUntil end
 end
 
-local probe = 0
-if free and KEYS[5] ~= '' and redis.call('EXISTS', KEYS[5]) == 0 then
-  -- Credentials not yet proven: one call at a time, so a wrong key fails once, not N times.
-  if redis.call('SET', KEYS[6], nonce, 'NX', 'PX', probeTtl) then
-    probe = 1
-  else
-    return {0, now + 100, reservation, now}
+local flags = ''
+if free then
+  -- Near the quota, creates go one at a time, so a full account answers AppsExceed once.
+  local quotaProbe = false
+  if KEYS[8] ~= '' then
+    local budget = redis.call('GET', KEYS[8])
+    if not budget then
+      budget = ARGV[11]
+      redis.call('SET', KEYS[8], budget, 'EX', 604800)
+    end
+    if tonumber(budget) <= 0 then
+      if redis.call('EXISTS', KEYS[9]) == 1 then return {0, now + 100, reservation, now} end
+      quotaProbe = true
+    end
+  end
+  if KEYS[5] ~= '' and redis.call('EXISTS', KEYS[5]) == 0 then
+    -- Credentials not yet proven: one call at a time, so a wrong key fails once, not N times.
+    if redis.call('SET', KEYS[6], nonce, 'NX', 'PX', probeTtl) then
+      flags = flags .. 'a'
+    else
+      return {0, now + 100, reservation, now}
+    end
+  end
+  if quotaProbe then
+    redis.call('SET', KEYS[9], nonce, 'PX', probeTtl)
+    flags = flags .. 'q'
+  elseif KEYS[8] ~= '' then
+    redis.call('DECR', KEYS[8])
   end
 end
 
@@ -88,7 +115,7 @@ if free then
     redis.call('ZADD', KEYS[3], now, 'g' .. nonce)
     redis.call('PEXPIRE', KEYS[3], gwindow * 2)
   end
-  return {1, now, tostring(probe), now}
+  return {1, now, flags, now, 'g' .. nonce}
 end
 
 local member = reservation

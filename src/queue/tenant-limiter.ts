@@ -4,6 +4,11 @@ import type { Redis } from 'ioredis';
 import type { RateLimit } from '../config/rate';
 
 const SCRIPT = readFileSync(new URL('./tenant-limiter.lua', import.meta.url), 'utf8');
+const CONFIRM = `local t = redis.call('TIME')
+local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', 'GT', ms, ARGV[1])
+if KEYS[2] ~= '' then redis.call('ZADD', KEYS[2], 'XX', 'GT', ms, ARGV[1]) end
+return ms`;
 
 /**
  * Why our own limiter and not BullMQ's: BullMQ's `limiter` is one fixed window per queue, which
@@ -12,7 +17,8 @@ const SCRIPT = readFileSync(new URL('./tenant-limiter.lua', import.meta.url), 'u
  * every process, with reservations so waiting jobs wake one per free slot instead of all at once.
  */
 export type LimiterDecision =
-  | { kind: 'granted'; at: number; probe: boolean }
+  | { kind: 'granted'; at: number; probe: boolean; quotaProbe: boolean; grant: string }
+  | { kind: 'full'; now: number }
   | { kind: 'wait'; until: number; reservation: string; now: number }
   | { kind: 'held'; now: number };
 
@@ -27,6 +33,8 @@ export interface AcquireOptions {
   authKey?: string;
   /** On a grant, mark `field` in this hash (the run's in-flight rows) in the same round trip. */
   inflight?: { key: string; field: string };
+  /** For creates: the run's quota gate (see tenant-limiter.lua). */
+  quota?: { budgetKey: string; probeKey: string; fullKey: string; initial: number };
   /** Testing only: the time to decide at (production uses Redis's clock, shared by all machines). */
   now?: number;
 }
@@ -37,6 +45,18 @@ export interface TenantLimiter {
   pause(tenant: string, until: number): Promise<void>;
   /** Marks the tenant's credentials as good, or drops the probe after a failed one. */
   settleProbe(tenant: string, authKey: string, accepted: boolean): Promise<void>;
+  /**
+   * After the answer came back: move the grant to now. The request reached the API somewhere
+   * between grant and answer, so later grants measured from the answer can never land within a
+   * window of it, whatever the event-loop or network delay was.
+   */
+  confirm(tenant: string, grant: string, global: boolean): Promise<void>;
+  /** After a create: give back the quota unit when nothing was created; end a quota probe. */
+  settleQuota(
+    quota: { budgetKey: string; probeKey: string },
+    refund: boolean,
+    wasProbe: boolean,
+  ): Promise<void>;
   /** Redis's clock in ms. */
   now(): Promise<number>;
   /** Effective window: the configured one plus a guard for the time between grant and arrival. */
@@ -61,10 +81,16 @@ export function createTenantLimiter(redis: Redis, options: LimiterOptions): Tena
   const globalKey = `${options.prefix}:limit:_global`;
   const windowOf = (rate: RateLimit) => rate.windowMs + guard(rate);
   if (!('rtcLimiterAcquire' in redis)) {
-    redis.defineCommand('rtcLimiterAcquire', { numberOfKeys: 7, lua: SCRIPT });
+    redis.defineCommand('rtcLimiterAcquire', { numberOfKeys: 10, lua: SCRIPT });
   }
-  const run = (redis as unknown as Record<string, (...args: unknown[]) => Promise<[number, number, string, number]>>)
-    .rtcLimiterAcquire!.bind(redis);
+  if (!('rtcLimiterConfirm' in redis))
+    redis.defineCommand('rtcLimiterConfirm', { numberOfKeys: 2, lua: CONFIRM });
+  const run = (
+    redis as unknown as Record<
+      string,
+      (...args: unknown[]) => Promise<[number, number, string, number, string?]>
+    >
+  ).rtcLimiterAcquire!.bind(redis);
 
   return {
     windowOf,
@@ -77,6 +103,9 @@ export function createTenantLimiter(redis: Redis, options: LimiterOptions): Tena
         o.authKey ?? '',
         o.authKey ? `${key(tenant)}:probe` : '',
         o.inflight?.key ?? '',
+        o.quota?.budgetKey ?? '',
+        o.quota?.probeKey ?? '',
+        o.quota?.fullKey ?? '',
         o.now === undefined ? '' : String(o.now),
         o.rate.max,
         windowOf(o.rate),
@@ -87,9 +116,19 @@ export function createTenantLimiter(redis: Redis, options: LimiterOptions): Tena
         probeTtl,
         randomUUID(),
         o.inflight?.field ?? '',
+        o.quota?.initial ?? 0,
       );
-      const [code, at, extra, now] = reply;
-      if (code === 1) return { kind: 'granted', at, probe: extra === '1' };
+      const [code, at, extra, now, grant] = reply;
+      if (code === 1) {
+        return {
+          kind: 'granted',
+          at,
+          probe: extra.includes('a'),
+          quotaProbe: extra.includes('q'),
+          grant: grant ?? '',
+        };
+      }
+      if (code === -2) return { kind: 'full', now };
       if (code === -1) return { kind: 'held', now };
       return { kind: 'wait', until: at, reservation: extra, now };
     },
@@ -97,13 +136,22 @@ export function createTenantLimiter(redis: Redis, options: LimiterOptions): Tena
       // Keep the later of two pauses; PX so the key cleans itself up.
       const k = `${key(tenant)}:pause`;
       const current = Number((await redis.get(k)) ?? 0);
-      if (until > current) await redis.set(k, String(until), 'PX', Math.max(1, until - (await this.now()) + 1000));
+      if (until > current)
+        await redis.set(k, String(until), 'PX', Math.max(1, until - (await this.now()) + 1000));
     },
     async settleProbe(tenant, authKey, accepted) {
       const multi = redis.multi();
       if (accepted) multi.set(authKey, '1', 'EX', 24 * 3600);
       multi.del(`${key(tenant)}:probe`);
       await multi.exec();
+    },
+    async confirm(tenant, grant, global) {
+      await (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)
+        .rtcLimiterConfirm!(key(tenant), global ? globalKey : '', grant);
+    },
+    async settleQuota(quota, refund, wasProbe) {
+      if (wasProbe) await redis.del(quota.probeKey);
+      else if (refund) await redis.incr(quota.budgetKey);
     },
     async now() {
       const [s, us] = await redis.time();

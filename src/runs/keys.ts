@@ -9,6 +9,10 @@ export function runKeys(prefix: string, runId: string) {
     full: `${base}:full`,
     inflight: `${base}:inflight`,
     timeline: `${base}:timeline`,
+    /** tenant → apps the plan found already in the account (they count against the quota). */
+    existing: `${base}:existing`,
+    quotaBudget: (tenant: string) => `${base}:quota:${tenant}`,
+    quotaProbe: (tenant: string) => `${base}:qprobe:${tenant}`,
   };
 }
 

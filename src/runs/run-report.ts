@@ -15,7 +15,15 @@ export async function writeRunReport(
       yield o;
     }
   }
-  const written = await writeReport(tapped(), { path: options.path, format: options.format, extraColumns: meta.extraColumns });
-  const summary = acc.result({ runId: meta.id, startedAt: meta.createdAt, finishedAt: options.finishedAt });
+  const written = await writeReport(tapped(), {
+    path: options.path,
+    format: options.format,
+    extraColumns: meta.extraColumns,
+  });
+  const summary = acc.result({
+    runId: meta.id,
+    startedAt: meta.createdAt,
+    finishedAt: options.finishedAt,
+  });
   return { ...written, summary };
 }

@@ -48,10 +48,17 @@ export interface HoldReason {
 export type RunStore = ReturnType<typeof createRunStore>;
 
 export function createRunStore(redis: Redis, prefix: string) {
-  if (!('rtcSetOutcome' in redis)) redis.defineCommand('rtcSetOutcome', { numberOfKeys: 3, lua: SET_OUTCOME });
-  const setOutcomeCmd = (target: Redis | ReturnType<Redis['pipeline']>, runId: string, o: Outcome, keepFinal: boolean) => {
+  if (!('rtcSetOutcome' in redis))
+    redis.defineCommand('rtcSetOutcome', { numberOfKeys: 3, lua: SET_OUTCOME });
+  const setOutcomeCmd = (
+    target: Redis | ReturnType<Redis['pipeline']>,
+    runId: string,
+    o: Outcome,
+    keepFinal: boolean,
+  ) => {
     const k = runKeys(prefix, runId);
-    return (target as unknown as Record<string, (...a: unknown[]) => Promise<number>>).rtcSetOutcome!(
+    return (target as unknown as Record<string, (...a: unknown[]) => Promise<number>>)
+      .rtcSetOutcome!(
       k.outcomes,
       k.counts,
       k.inflight,
@@ -69,7 +76,11 @@ export function createRunStore(redis: Redis, prefix: string) {
     keys: (runId: string) => runKeys(prefix, runId),
 
     async create(meta: RunMeta): Promise<void> {
-      await redis.multi().hset(runKeys(prefix, meta.id).meta, serialize(meta)).zadd(runsIndexKey(prefix), meta.createdAt, meta.id).exec();
+      await redis
+        .multi()
+        .hset(runKeys(prefix, meta.id).meta, serialize(meta))
+        .zadd(runsIndexKey(prefix), meta.createdAt, meta.id)
+        .exec();
     },
 
     async get(runId: string): Promise<RunMeta | undefined> {
@@ -88,11 +99,19 @@ export function createRunStore(redis: Redis, prefix: string) {
     },
 
     /** Idempotent: a row processed twice overwrites its own outcome. `keepFinal` never replaces a final one. */
-    async setOutcome(runId: string, outcome: Outcome, options: { keepFinal?: boolean } = {}): Promise<boolean> {
+    async setOutcome(
+      runId: string,
+      outcome: Outcome,
+      options: { keepFinal?: boolean } = {},
+    ): Promise<boolean> {
       return (await setOutcomeCmd(redis, runId, outcome, options.keepFinal ?? false)) === 1;
     },
 
-    async setOutcomes(runId: string, outcomes: Outcome[], options: { keepFinal?: boolean } = {}): Promise<void> {
+    async setOutcomes(
+      runId: string,
+      outcomes: Outcome[],
+      options: { keepFinal?: boolean } = {},
+    ): Promise<void> {
       if (outcomes.length === 0) return;
       const pipe = redis.pipeline();
       for (const o of outcomes) void setOutcomeCmd(pipe, runId, o, options.keepFinal ?? false);
@@ -126,12 +145,16 @@ export function createRunStore(redis: Redis, prefix: string) {
 
     /** Opens the tenant's auth circuit breaker; true for the call that opened it. */
     async hold(runId: string, tenant: string, reason: HoldReason): Promise<boolean> {
-      return (await redis.hsetnx(runKeys(prefix, runId).held, tenant, JSON.stringify(reason))) === 1;
+      return (
+        (await redis.hsetnx(runKeys(prefix, runId).held, tenant, JSON.stringify(reason))) === 1
+      );
     },
 
     async held(runId: string): Promise<Record<string, HoldReason>> {
       const raw = await redis.hgetall(runKeys(prefix, runId).held);
-      return Object.fromEntries(Object.entries(raw).map(([t, v]) => [t, JSON.parse(v) as HoldReason]));
+      return Object.fromEntries(
+        Object.entries(raw).map(([t, v]) => [t, JSON.parse(v) as HoldReason]),
+      );
     },
 
     async unhold(runId: string, tenants: string[]): Promise<void> {
@@ -147,9 +170,19 @@ export function createRunStore(redis: Redis, prefix: string) {
     },
 
     /** One round trip before a job runs: its outcome so far, whether its tenant is full, whether it was mid-call. */
-    async preflight(runId: string, line: number, tenant: string): Promise<{ outcome?: Outcome; full: boolean; inflight: boolean }> {
+    async preflight(
+      runId: string,
+      line: number,
+      tenant: string,
+    ): Promise<{ outcome?: Outcome; full: boolean; inflight: boolean; existing: number }> {
       const k = runKeys(prefix, runId);
-      const res = await redis.pipeline().hget(k.outcomes, String(line)).hexists(k.full, tenant).hexists(k.inflight, String(line)).exec();
+      const res = await redis
+        .pipeline()
+        .hget(k.outcomes, String(line))
+        .hexists(k.full, tenant)
+        .hexists(k.inflight, String(line))
+        .hget(k.existing, tenant)
+        .exec();
       if (!res) throw new Error('preflight: empty pipeline reply');
       for (const [err] of res) if (err) throw err;
       const raw = res[0]![1] as string | null;
@@ -157,6 +190,7 @@ export function createRunStore(redis: Redis, prefix: string) {
         ...(raw ? { outcome: JSON.parse(raw) as Outcome } : {}),
         full: res[1]![1] === 1,
         inflight: res[2]![1] === 1,
+        existing: Number(res[3]![1] ?? 0),
       };
     },
 
@@ -181,9 +215,18 @@ export function createRunStore(redis: Redis, prefix: string) {
       return (await redis.hexists(runKeys(prefix, runId).inflight, String(line))) === 1;
     },
 
+    /** From the plan: how many apps each tenant already has (they use up quota). */
+    async setExisting(runId: string, counts: Record<string, number>): Promise<void> {
+      if (Object.keys(counts).length) await redis.hset(runKeys(prefix, runId).existing, counts);
+    },
+
     async delete(runId: string): Promise<void> {
       const k = runKeys(prefix, runId);
-      await redis.multi().del(...Object.values(k)).zrem(runsIndexKey(prefix), runId).exec();
+      await redis
+        .multi()
+        .del(...Object.values(k).filter((v): v is string => typeof v === 'string'))
+        .zrem(runsIndexKey(prefix), runId)
+        .exec();
     },
   };
 }

@@ -12,7 +12,12 @@ export interface RunProgress {
 export async function waitForRun(
   store: RunStore,
   runId: string,
-  options: { clock: Clock; intervalMs?: number; signal?: AbortSignal; onTick?: (p: RunProgress) => void },
+  options: {
+    clock: Clock;
+    intervalMs?: number;
+    signal?: AbortSignal;
+    onTick?: (p: RunProgress) => void;
+  },
 ): Promise<RunProgress> {
   for (;;) {
     options.signal?.throwIfAborted();
@@ -24,10 +29,15 @@ export async function waitForRun(
 }
 
 export async function runProgress(store: RunStore, runId: string): Promise<RunProgress> {
-  const [meta, counts, held] = await Promise.all([store.get(runId), store.counts(runId), store.held(runId)]);
+  const [meta, counts, held] = await Promise.all([
+    store.get(runId),
+    store.counts(runId),
+    store.held(runId),
+  ]);
   if (!meta) throw new Error(`run ${runId} not found`);
   // Only rows of tenants that are still held count as settled without a final outcome.
   const heldNow = Object.keys(held).reduce((sum, t) => sum + (counts.byTenant[t]?.held ?? 0), 0);
-  const settled = meta.enqueueDone && meta.total !== undefined && counts.done + heldNow >= meta.total;
+  const settled =
+    meta.enqueueDone && meta.total !== undefined && counts.done + heldNow >= meta.total;
   return { meta, counts, settled };
 }

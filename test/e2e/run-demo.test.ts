@@ -17,12 +17,18 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
   it('provisions the demo file, writes a report with one line per row, and exits 1 for the bad rows', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rtcp-e2e-'));
     const report = join(dir, 'report.csv');
-    const res = await runCli(['run', 'examples/migration.csv', '--emulator', '--report', report, '--prefix', prefix], {
-      env: { REDIS_URL: redisUrl() },
-    });
+    const res = await runCli(
+      ['run', 'examples/migration.csv', '--emulator', '--report', report, '--prefix', prefix],
+      {
+        env: { REDIS_URL: redisUrl() },
+      },
+    );
     expect(res.stderr).not.toMatch(/rtc-provisioner: /);
     expect(res.code).toBe(1);
-    const input = parse(await readFile('examples/migration.csv'), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const input = parse(await readFile('examples/migration.csv'), {
+      columns: true,
+      bom: true,
+    }) as Array<Record<string, string>>;
     const rows = parse(await readFile(report), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(input.length);
     const count = (s: string) => rows.filter((r) => r.status === s).length;
@@ -43,11 +49,18 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
   });
 
   it('exits 2 with a message that says what to do for a missing file and for missing credentials', async () => {
-    const missing = await runCli(['run', 'examples/nope.csv', '--emulator', '--prefix', prefix], { env: { REDIS_URL: redisUrl() } });
+    const missing = await runCli(['run', 'examples/nope.csv', '--emulator', '--prefix', prefix], {
+      env: { REDIS_URL: redisUrl() },
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
     const noCreds = await runCli(['run', 'examples/migration.csv', '--prefix', prefix], {
-      env: { REDIS_URL: redisUrl(), HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: '', RTC_AUTH_TOKEN: '' },
+      env: {
+        REDIS_URL: redisUrl(),
+        HUAWEICLOUD_SDK_AK: '',
+        HUAWEICLOUD_SDK_SK: '',
+        RTC_AUTH_TOKEN: '',
+      },
     });
     expect(noCreds.code).toBe(2);
     expect(noCreds.stderr).toMatch(/HUAWEICLOUD_SDK_AK.*--emulator/);

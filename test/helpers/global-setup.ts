@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       url = 'redis://127.0.0.1:6379';
     } catch {
       if (!(await hasRedisServer())) {
-        throw new Error('Tests need Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server');
+        throw new Error(
+          'Tests need Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server',
+        );
       }
       const server = await startPrivateRedis();
       teardown.push(() => server.stop());

@@ -10,8 +10,15 @@ import { detectFormat, readInput } from '../../src/input';
 import { enqueueItems } from '../../src/queue/producer';
 import { newRunId } from '../../src/runs/keys';
 import { writeRunReport } from '../../src/runs/run-report';
-import { waitForRun } from '../../src/runs/wait-for-run';
-import { emulatorTenantSource, openProducer, openWorkerRuntime, type TenantSource, type WorkerRuntimeOptions } from '../../src/cli/runtime';
+import { waitForRun, type RunProgress } from '../../src/runs/wait-for-run';
+import {
+  emulatorTenantSource,
+  tenantSource,
+  openProducer,
+  openWorkerRuntime,
+  type TenantSource,
+  type WorkerRuntimeOptions,
+} from '../../src/cli/runtime';
 import type { TenantsFile } from '../../src/config/tenants';
 import { deletePrefix, redisUrl, testPrefix, testRedis } from './redis';
 
@@ -29,7 +36,14 @@ export interface Harness {
   workers: Array<ReturnType<typeof openWorkerRuntime>>;
   source: TenantSource;
   /** Enqueue a file as a run and wait until every row is settled. */
-  runFile(path: string): Promise<{ runId: string; reportPath: string; report: Awaited<ReturnType<typeof writeRunReport>> }>;
+  runFile(
+    path: string,
+    onTick?: (p: RunProgress) => void,
+  ): Promise<{
+    runId: string;
+    reportPath: string;
+    report: Awaited<ReturnType<typeof writeRunReport>>;
+  }>;
   close(): Promise<void>;
 }
 
@@ -37,14 +51,28 @@ export interface Harness {
 export async function startHarness(options: {
   emulator?: EmulatorOptions;
   settings?: Partial<SettingsInput>;
+  /** Taught to the emulator and used by the workers. */
   tenants?: TenantsFile;
+  /** Used by the workers only (the emulator keeps its own `emulator.tenants`): for wrong credentials. */
+  clientTenants?: TenantsFile;
   workers?: number;
-  worker?: Partial<Pick<WorkerRuntimeOptions, 'backoff' | 'throttle' | 'workerSettings' | 'observer'>>;
+  worker?: Partial<
+    Pick<WorkerRuntimeOptions, 'backoff' | 'throttle' | 'workerSettings' | 'observer'>
+  >;
 }): Promise<Harness> {
   const prefix = testPrefix('pipe');
-  const settings = resolveSettings({ redisUrl: redisUrl(), prefix, rate: '1000/1s', ...options.settings }, {});
-  const emulator = await startEmulator({ rate: settings.rate, ...options.emulator });
-  const source = emulatorTenantSource(emulator, options.tenants);
+  const settings = resolveSettings(
+    { redisUrl: redisUrl(), prefix, rate: '1000/1s', ...options.settings },
+    {},
+  );
+  const emulator = await startEmulator({
+    rate: settings.rate,
+    defaultQuota: settings.quota,
+    ...options.emulator,
+  });
+  const source = options.clientTenants
+    ? tenantSource(options.clientTenants, undefined)
+    : emulatorTenantSource(emulator, options.tenants);
   const producer = openProducer(settings);
   const workers = Array.from({ length: options.workers ?? 1 }, () =>
     openWorkerRuntime({
@@ -66,20 +94,45 @@ export async function startHarness(options: {
     producer,
     workers,
     source,
-    async runFile(path) {
+    async runFile(path, onTick) {
       const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
       const format = detectFormat(path);
-      await producer.store.create({ id: runId, source: path, format, createdAt: Date.now(), state: 'enqueuing', enqueueDone: false, extraColumns: [], tenants: [], options: {} });
+      await producer.store.create({
+        id: runId,
+        source: path,
+        format,
+        createdAt: Date.now(),
+        state: 'enqueuing',
+        enqueueDone: false,
+        extraColumns: [],
+        tenants: [],
+        options: {},
+      });
       const enq = await enqueueItems(
         readInput(path, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
         { queue: producer.queue, store: producer.store },
         { runId, settings: { prefix, attempts: settings.attempts + 3 }, chunkSize: 100 },
       );
-      await producer.store.update(runId, { state: 'running', enqueueDone: true, total: enq.total, maxLine: enq.maxLine, tenants: enq.tenants, extraColumns: enq.extraColumns });
-      await waitForRun(producer.store, runId, { clock: systemClock, intervalMs: 50 });
+      await producer.store.update(runId, {
+        state: 'running',
+        enqueueDone: true,
+        total: enq.total,
+        maxLine: enq.maxLine,
+        tenants: enq.tenants,
+        extraColumns: enq.extraColumns,
+      });
+      await waitForRun(producer.store, runId, {
+        clock: systemClock,
+        intervalMs: 50,
+        ...(onTick ? { onTick } : {}),
+      });
       const meta = (await producer.store.get(runId))!;
       const reportPath = join(await mkdtemp(join(tmpdir(), 'rtcp-report-')), `${runId}.csv`);
-      const report = await writeRunReport(producer.store, meta, { path: reportPath, format: 'csv', finishedAt: Date.now() });
+      const report = await writeRunReport(producer.store, meta, {
+        path: reportPath,
+        format: 'csv',
+        finishedAt: Date.now(),
+      });
       return { runId, reportPath, report };
     },
     async close() {

@@ -23,8 +23,12 @@ describe('500 rows against a faulty API', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      emulator: { defaultQuota: 1000, preload: { acme: PRELOADED }, faults: { seed: 42, error500Rate: 0.2, ambiguousRate: 0.05 } },
-      settings: { concurrency: 40 },
+      emulator: {
+        defaultQuota: 1000,
+        preload: { acme: PRELOADED },
+        faults: { seed: 42, error500Rate: 0.2, ambiguousRate: 0.05 },
+      },
+      settings: { concurrency: 40, quota: 1000 },
     });
   });
   afterAll(async () => h.close());
@@ -32,18 +36,26 @@ describe('500 rows against a faulty API', () => {
   it('accounts for every row exactly once and creates every valid name exactly once', async () => {
     const path = await tempFile('rows.csv', buildCsv());
     const { reportPath, report } = await h.runFile(path);
-    const rows = parse(await readFile(reportPath), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(await readFile(reportPath), { columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(rows).toHaveLength(500);
     expect(report.rows).toBe(500);
     expect(new Set(rows.map((r) => r.line)).size).toBe(500);
     // Input order, pass-through column kept.
-    expect(rows.map((r) => Number(r.line))).toEqual([...rows.map((r) => Number(r.line))].sort((a, b) => a - b));
+    expect(rows.map((r) => Number(r.line))).toEqual(
+      [...rows.map((r) => Number(r.line))].sort((a, b) => a - b),
+    );
     expect(rows[0]!.customer_ref).toBe('C0');
 
     const byStatus = (s: string) => rows.filter((r) => r.status === s);
     expect(byStatus('invalid_input')).toHaveLength(5);
     expect(byStatus('duplicate_in_input')).toHaveLength(5);
-    expect(byStatus('exists').map((r) => r.app_name).sort()).toEqual(PRELOADED);
+    expect(
+      byStatus('exists')
+        .map((r) => r.app_name)
+        .sort(),
+    ).toEqual(PRELOADED);
     // A row may only fail when its retries were really used up, and the report says so.
     for (const r of byStatus('failed')) {
       expect(Number(r.attempts)).toBe(6);
@@ -60,7 +72,7 @@ describe('500 rows against a faulty API', () => {
       expect(r.request_ids!.split(' ').length).toBeGreaterThanOrEqual(Number(r.attempts));
     }
     // Rows that failed after ambiguous attempts were looked up: only truly absent names fail.
-    for (const r of byStatus("failed")) expect(appIdByName.has(r.app_name!)).toBe(false);
+    for (const r of byStatus('failed')) expect(appIdByName.has(r.app_name!)).toBe(false);
     // Every valid name that did not fail exists exactly once.
     for (let i = 0; i < VALID; i++) {
       const name = `app-${String(i).padStart(4, '0')}`;
@@ -70,7 +82,9 @@ describe('500 rows against a faulty API', () => {
     // Invalid rows never reached the emulator: it saw only the valid names.
     expect(names.every((n) => /^(app-\d{4}|legacy-\d{3})$/.test(n))).toBe(true);
     const stats = h.emulator.stats();
-    expect(stats.faults.error500 + stats.faults.ambiguous500 + stats.faults.ambiguousDrop).toBeGreaterThan(50);
+    expect(
+      stats.faults.error500 + stats.faults.ambiguous500 + stats.faults.ambiguousDrop,
+    ).toBeGreaterThan(50);
     const reconciled = rows.filter((r) => r.reconciled === 'true');
     expect(reconciled.length).toBeGreaterThan(0);
     for (const r of reconciled) expect(r.status).toBe('created');

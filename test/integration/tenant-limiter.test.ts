@@ -21,7 +21,11 @@ afterAll(async () => {
 /** Replays a schedule of calls: each caller keeps its reservation and retries when told. */
 async function simulate(tenant: string, callers: number, until: number, step = 1) {
   const grants: number[] = [];
-  const pending = Array.from({ length: callers }, () => ({ at: 0, reservation: undefined as string | undefined, done: false }));
+  const pending = Array.from({ length: callers }, () => ({
+    at: 0,
+    reservation: undefined as string | undefined,
+    done: false,
+  }));
   for (let now = 0; now <= until; now += step) {
     for (const c of pending) {
       if (c.done || c.at > now) continue;
@@ -96,7 +100,8 @@ describe('tenant limiter', () => {
     const global = { max: 3, windowMs: 1000 };
     const big = { max: 100, windowMs: 1000 };
     const kinds = [];
-    for (const t of ['g1', 'g2', 'g3', 'g4']) kinds.push((await limiter.acquire(t, { rate: big, global, now: 50 })).kind);
+    for (const t of ['g1', 'g2', 'g3', 'g4'])
+      kinds.push((await limiter.acquire(t, { rate: big, global, now: 50 })).kind);
     expect(kinds).toEqual(['granted', 'granted', 'granted', 'wait']);
   });
 });

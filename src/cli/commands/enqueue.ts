@@ -13,7 +13,11 @@ import { openProducer } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
 
 /** `enqueue <file>`: validates and queues every row, prints the run id; workers do the rest. */
-export async function enqueueCommand(file: string, flags: RunFlags & { runId?: string }, io: CliIo): Promise<number> {
+export async function enqueueCommand(
+  file: string,
+  flags: RunFlags & { runId?: string },
+  io: CliIo,
+): Promise<number> {
   const format = detectFormat(file, flags.format);
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const settings = settingsFrom(flags, io.env);
@@ -42,8 +46,18 @@ export async function enqueueCommand(file: string, flags: RunFlags & { runId?: s
       { queue: producer.queue, store: producer.store },
       { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
     );
-    await producer.store.update(runId, { state: 'running', enqueueDone: true, total: enq.total, maxLine: enq.maxLine, tenants: enq.tenants, extraColumns: enq.extraColumns });
-    io.logger.info({ run: runId, rows: enq.total, queued: enq.queued, problems: enq.problems }, 'enqueued');
+    await producer.store.update(runId, {
+      state: 'running',
+      enqueueDone: true,
+      total: enq.total,
+      maxLine: enq.maxLine,
+      tenants: enq.tenants,
+      extraColumns: enq.extraColumns,
+    });
+    io.logger.info(
+      { run: runId, rows: enq.total, queued: enq.queued, problems: enq.problems },
+      'enqueued',
+    );
     print(io, runId);
     return 0;
   } finally {

@@ -15,11 +15,18 @@ export async function reportCommand(runId: string, flags: RunFlags, io: CliIo): 
   try {
     const meta = await producer.store.get(runId);
     if (!meta) {
-      print(io, `run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status)`);
+      print(
+        io,
+        `run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status)`,
+      );
       return 2;
     }
     const path = flags.report ?? defaultReportPath(runId, format);
-    const { rows, summary } = await writeRunReport(producer.store, meta, { path, format, finishedAt: meta.finishedAt ?? Date.now() });
+    const { rows, summary } = await writeRunReport(producer.store, meta, {
+      path,
+      format,
+      finishedAt: meta.finishedAt ?? Date.now(),
+    });
     print(io, formatSummary(summary));
     print(io, `report: ${path} (${rows} rows)`);
     return summary.exitCode;

@@ -15,14 +15,19 @@ import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
 import { progressView } from '../progress';
 import { ensureRedis } from '../redis-setup';
-import { emulatorTenantSource, openProducer, openWorkerRuntime, tenantSource, type TenantSource } from '../runtime';
+import {
+  emulatorTenantSource,
+  openProducer,
+  openWorkerRuntime,
+  tenantSource,
+  type TenantSource,
+} from '../runtime';
 
 export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
   tenants?: string;
   emulator?: boolean;
   emulatorState?: string;
   emulatorFaults?: string;
-  emulatorQuota?: string;
   report?: string;
   reportFormat?: string;
   format?: string;
@@ -30,8 +35,35 @@ export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
 }
 
 export function settingsFrom(flags: RunFlags, env: NodeJS.ProcessEnv): Settings {
-  const { redisUrl, prefix, endpoint, iamEndpoint, rate, globalRate, concurrency, attempts, timeoutMs, maxThrottles, shutdownTimeoutMs } = flags;
-  return resolveSettings({ redisUrl, prefix, endpoint, iamEndpoint, rate, globalRate, concurrency, attempts, timeoutMs, maxThrottles, shutdownTimeoutMs }, env);
+  const {
+    redisUrl,
+    prefix,
+    endpoint,
+    iamEndpoint,
+    rate,
+    globalRate,
+    concurrency,
+    attempts,
+    timeoutMs,
+    maxThrottles,
+    shutdownTimeoutMs,
+  } = flags;
+  return resolveSettings(
+    {
+      redisUrl,
+      prefix,
+      endpoint,
+      iamEndpoint,
+      rate,
+      globalRate,
+      concurrency,
+      attempts,
+      timeoutMs,
+      maxThrottles,
+      shutdownTimeoutMs,
+    },
+    env,
+  );
 }
 
 export function reportFormatOf(flag: string | undefined): 'csv' | 'jsonl' {
@@ -45,14 +77,21 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const reportFormat = reportFormatOf(flags.reportFormat);
   let settings = settingsFrom(flags, io.env);
-  const tenantsFile: TenantsFile | undefined = flags.tenants ? await loadTenantsFile(flags.tenants, io.env) : undefined;
+  const tenantsFile: TenantsFile | undefined = flags.tenants
+    ? await loadTenantsFile(flags.tenants, io.env)
+    : undefined;
   if (!flags.emulator && !tenantsFile && !credentialsFromEnv(io.env)) {
     throw new ConfigError(
       'no credentials: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID (or RTC_AUTH_TOKEN), pass --tenants tenants.json, or add --emulator for a local demo',
     );
   }
-  const redis = await ensureRedis(settings.redisUrl, { allowPrivate: true, dir: resolve('.rtc-provisioner', 'redis'), logger: io.logger });
-  if (redis.url !== settings.redisUrl) settings = Object.freeze({ ...settings, redisUrl: redis.url });
+  const redis = await ensureRedis(settings.redisUrl, {
+    allowPrivate: true,
+    dir: resolve('.rtc-provisioner', 'redis'),
+    logger: io.logger,
+  });
+  if (redis.url !== settings.redisUrl)
+    settings = Object.freeze({ ...settings, redisUrl: redis.url });
 
   let emulator: Emulator | undefined;
   const cleanups: Array<() => Promise<void>> = [];
@@ -73,7 +112,13 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
 
     const producer = openProducer(settings);
     cleanups.push(() => producer.close());
-    const runtime = openWorkerRuntime({ settings, tenants: source, endpoint, iamEndpoint, logger: io.logger });
+    const runtime = openWorkerRuntime({
+      settings,
+      tenants: source,
+      endpoint,
+      iamEndpoint,
+      logger: io.logger,
+    });
     cleanups.push(() => runtime.close());
     runtime.start();
 
@@ -87,20 +132,42 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       enqueueDone: false,
       extraColumns: [],
       tenants: [],
-      options: { endpoint, emulator: Boolean(flags.emulator), tenantsFile: flags.tenants ? resolve(flags.tenants) : null },
+      options: {
+        endpoint,
+        emulator: Boolean(flags.emulator),
+        tenantsFile: flags.tenants ? resolve(flags.tenants) : null,
+      },
     });
     io.logger.info({ run: runId }, `run ${runId} started`);
-    const view = progressView({ tty: io.isTTY, logger: io.logger, stream: io.stderr, quiet: flags.quiet ?? false });
+    const view = progressView({
+      tty: io.isTTY,
+      logger: io.logger,
+      stream: io.stderr,
+      quiet: flags.quiet ?? false,
+    });
     const enq = await enqueueItems(
       readInput(file, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
       { queue: producer.queue, store: producer.store },
       { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
     );
-    await producer.store.update(runId, { state: 'running', enqueueDone: true, total: enq.total, maxLine: enq.maxLine, tenants: enq.tenants, extraColumns: enq.extraColumns });
+    await producer.store.update(runId, {
+      state: 'running',
+      enqueueDone: true,
+      total: enq.total,
+      maxLine: enq.maxLine,
+      tenants: enq.tenants,
+      extraColumns: enq.extraColumns,
+    });
 
-    const interrupted = new Promise<'interrupted'>((r) => io.signal.addEventListener('abort', () => r('interrupted'), { once: true }));
+    const interrupted = new Promise<'interrupted'>((r) =>
+      io.signal.addEventListener('abort', () => r('interrupted'), { once: true }),
+    );
     const settled = await Promise.race([
-      waitForRun(runtime.store, runId, { clock: systemClock, onTick: (p) => view.update(p), signal: io.signal }).catch((e: unknown) => {
+      waitForRun(runtime.store, runId, {
+        clock: systemClock,
+        onTick: (p) => view.update(p),
+        signal: io.signal,
+      }).catch((e: unknown) => {
         if (io.signal.aborted) return 'interrupted' as const;
         throw e;
       }),
@@ -108,10 +175,18 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     ]);
     view.stop();
     if (settled === 'interrupted') {
-      print(io, `run ${runId} interrupted; in-flight calls were given ${settings.shutdownTimeoutMs} ms. Continue it with: rtc-provisioner resume ${runId}`);
+      print(
+        io,
+        `run ${runId} interrupted; in-flight calls were given ${settings.shutdownTimeoutMs} ms. Continue it with: rtc-provisioner resume ${runId}`,
+      );
       return 0;
     }
-    const { exitCode } = await finishRun(producer.store, runId, { ...(flags.report ? { report: flags.report } : {}), format: reportFormat }, io);
+    const { exitCode } = await finishRun(
+      producer.store,
+      runId,
+      { ...(flags.report ? { report: flags.report } : {}), format: reportFormat },
+      io,
+    );
     return exitCode;
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => {});
@@ -119,17 +194,19 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
   }
 }
 
-async function startLocalEmulator(file: string, flags: RunFlags, settings: Settings): Promise<Emulator> {
+async function startLocalEmulator(
+  file: string,
+  flags: RunFlags,
+  settings: Settings,
+): Promise<Emulator> {
   // The demo's "already exists" rows: a state file given, or existing-apps.json beside the input.
   const sibling = resolve(file, '..', 'existing-apps.json');
   const statePath = flags.emulatorState ?? (existsSync(sibling) ? sibling : undefined);
   const preload = statePath ? await loadStateFile(statePath) : undefined;
   const faults = parseFaults(flags.emulatorFaults);
-  const quota = flags.emulatorQuota ? Number(flags.emulatorQuota) : undefined;
-  if (quota !== undefined && !(Number.isInteger(quota) && quota > 0)) throw new ConfigError('--emulator-quota must be a positive integer');
   return startEmulator({
     rate: settings.rate,
-    ...(quota ? { defaultQuota: quota } : {}),
+    defaultQuota: settings.quota,
     ...(preload ? { preload } : {}),
     ...(faults ? { faults } : {}),
   });
