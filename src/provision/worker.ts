@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { RetryableError } from '../domain/errors';
 import type { Logger } from '../infra/logger';
@@ -40,6 +41,8 @@ export function createProvisionWorker(
   const worker = new Worker<ProvisionJobData, ProcessResult>(QUEUE_NAME, processor, {
     connection,
     prefix: settings.prefix,
+    // Shown as the job's `processedBy` (dashboard, tests): which process ran it.
+    name: `${hostname()}-${process.pid}`,
     concurrency: settings.concurrency,
     lockDuration: settings.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs,
