@@ -4,4 +4,5 @@
  * src/provision; this file only composes.
  */
 process.argv.splice(2, 0, 'work');
+export {};
 await import('../src/cli/main');

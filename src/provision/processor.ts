@@ -309,6 +309,12 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
             if (st.ambiguous) return reconcile(t, { status: 'quota_exceeded', ...err });
             return finish({ status: 'quota_exceeded', ...err });
           case 'auth':
+            // An IAM token can expire or be revoked under us: one fresh token before the breaker.
+            if (t.refreshable && result?.status === 401 && !st.refreshed) {
+              st.refreshed = true;
+              t.client.invalidateToken();
+              continue;
+            }
             throw new Held({
               code: cls.code,
               message: cls.msg,

@@ -16,6 +16,8 @@ export interface TenantRuntime {
   /** Apps the account may own (tenants file `quota`, else the documented default of 20). */
   quota: number;
   client: RtcClient;
+  /** IAM password auth: a refused token can be replaced by a fresh one. */
+  refreshable: boolean;
   /** Redis key that exists once these exact credentials were accepted (a digest, never the secret). */
   authKey: string;
 }
@@ -67,6 +69,7 @@ export function createTenantDirectory(
         rate: tenant.rate ?? options.defaultRate,
         quota: tenant.quota ?? options.defaultQuota ?? DEFAULT_QUOTA,
         client,
+        refreshable: tenant.credentials.type === 'password',
         authKey: `${options.prefix}:authok:${tenantId}:${fingerprint(tenant.credentials)}`,
       };
       cache.set(tenantId, runtime);

@@ -25,16 +25,29 @@ describe('auth circuit breaker', () => {
   it('a wrong SK costs exactly one failing call; the tenant is held, the others finish, and resume completes it', async () => {
     const emulatorTenants = [...parseTenants({ tenants: right }).values()].map(toEmulatorTenant);
     const wrong = { tenants: { ...right, bad: { ...right.bad, sk: 'sk-a-wrong-one' } } };
-    h = await startHarness({ emulator: { tenants: emulatorTenants }, clientTenants: parseTenants(wrong), settings: { concurrency: 20 } });
+    h = await startHarness({
+      emulator: { tenants: emulatorTenants },
+      clientTenants: parseTenants(wrong),
+      settings: { concurrency: 20 },
+    });
     const rows = ['tenant,app_name'];
-    for (const t of ['good1', 'good2', 'bad']) for (let i = 0; i < 6; i++) rows.push(`${t},${t}-app-${i}`);
-    const { runId, reportPath } = await h.runFile(await tempFile('auth.csv', rows.join('\n') + '\n'));
+    for (const t of ['good1', 'good2', 'bad'])
+      for (let i = 0; i < 6; i++) rows.push(`${t},${t}-app-${i}`);
+    const { runId, reportPath } = await h.runFile(
+      await tempFile('auth.csv', rows.join('\n') + '\n'),
+    );
 
-    const report = parse(await readFile(reportPath), { columns: true }) as Array<Record<string, string>>;
-    expect(report.filter((r) => r.tenant !== 'bad').every((r) => r.status === 'created')).toBe(true);
+    const report = parse(await readFile(reportPath), { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(report.filter((r) => r.tenant !== 'bad').every((r) => r.status === 'created')).toBe(
+      true,
+    );
     const bad = report.filter((r) => r.tenant === 'bad');
     expect(bad).toHaveLength(6);
-    expect(bad.every((r) => r.status === 'auth_failed' && r.error_code === 'APIGW.0301')).toBe(true);
+    expect(bad.every((r) => r.status === 'auth_failed' && r.error_code === 'APIGW.0301')).toBe(
+      true,
+    );
     expect(bad[0]!.error_msg).toContain(`resume ${runId} --tenant bad`);
     const stats = h.emulator.stats();
     expect(stats.keys.AK_BAD!.failures).toBe(1);
@@ -47,13 +60,30 @@ describe('auth circuit breaker', () => {
     const fixed = join(dir, 'tenants.json');
     await writeFile(fixed, JSON.stringify({ tenants: right }));
     const resumed = await runCli(
-      ['resume', runId, '--tenant', 'bad', '--tenants', fixed, '--endpoint', h.emulator.url, '--prefix', h.settings.prefix, '--report', join(dir, 'r.csv'), '--rate', '1000/1s'],
+      [
+        'resume',
+        runId,
+        '--tenant',
+        'bad',
+        '--tenants',
+        fixed,
+        '--endpoint',
+        h.emulator.url,
+        '--prefix',
+        h.settings.prefix,
+        '--report',
+        join(dir, 'r.csv'),
+        '--rate',
+        '1000/1s',
+      ],
       { env: { REDIS_URL: redisUrl() } },
     );
     expect(resumed.stderr).not.toMatch(/rtc-provisioner: /);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('tenant bad released: 6 held rows queued again');
-    const after = parse(await readFile(join(dir, 'r.csv')), { columns: true }) as Array<Record<string, string>>;
+    const after = parse(await readFile(join(dir, 'r.csv')), { columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(after).toHaveLength(18);
     expect(after.every((r) => r.status === 'created')).toBe(true);
     expect(h.emulator.stats().keys.AK_BAD!.failures).toBe(1);

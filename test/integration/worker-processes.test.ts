@@ -27,24 +27,68 @@ describe('three worker processes', () => {
 
   it('share each tenant limit: no 429 and no sliding window over 2 calls/s; SIGTERM exits 0', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
-    const json = { tenants: Object.fromEntries(ids.map((id) => [id, { ak: `AK_${id}`, sk: `SK_${id}`, projectId: `proj-${id}`, rate: '2/1s' }])) };
+    const json = {
+      tenants: Object.fromEntries(
+        ids.map((id) => [
+          id,
+          { ak: `AK_${id}`, sk: `SK_${id}`, projectId: `proj-${id}`, rate: '2/1s' },
+        ]),
+      ),
+    };
     const tenants = parseTenants(json);
-    const emulator = await startEmulator({ tenants: [...tenants.values()].map(toEmulatorTenant), rate: { max: 2, windowMs: 1000 } });
+    const emulator = await startEmulator({
+      tenants: [...tenants.values()].map(toEmulatorTenant),
+      rate: { max: 2, windowMs: 1000 },
+    });
     const dir = await mkdtemp(join(tmpdir(), 'rtcp-procs-'));
     const tenantsPath = join(dir, 'tenants.json');
     await writeFile(tenantsPath, JSON.stringify(json));
     const input = join(dir, 'rows.csv');
-    await writeFile(input, ['tenant,app_name', ...ids.flatMap((t) => [0, 1, 2, 3].map((i) => `${t},${t}-app-${i}`))].join('\n') + '\n');
+    await writeFile(
+      input,
+      [
+        'tenant,app_name',
+        ...ids.flatMap((t) => [0, 1, 2, 3].map((i) => `${t},${t}-app-${i}`)),
+      ].join('\n') + '\n',
+    );
 
-    const args = ['--tenants', tenantsPath, '--endpoint', emulator.url, '--prefix', prefix, '--concurrency', '20'];
+    const args = [
+      '--tenants',
+      tenantsPath,
+      '--endpoint',
+      emulator.url,
+      '--prefix',
+      prefix,
+      '--concurrency',
+      '20',
+    ];
     for (let i = 0; i < 3; i++) workers.push(spawnWorker(args, { REDIS_URL: redisUrl() }));
 
     const settings = resolveSettings({ redisUrl: redisUrl(), prefix }, {});
     const producer = openProducer(settings);
     const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
-    await producer.store.create({ id: runId, source: input, format: 'csv', createdAt: Date.now(), state: 'enqueuing', enqueueDone: false, extraColumns: [], tenants: [], options: {} });
-    const enq = await enqueueItems(readInput(input, { format: 'csv', knownTenants: new Set(ids) }), { queue: producer.queue, store: producer.store }, { runId, settings: { prefix, attempts: 9 } });
-    await producer.store.update(runId, { enqueueDone: true, total: enq.total, maxLine: enq.maxLine, state: 'running' });
+    await producer.store.create({
+      id: runId,
+      source: input,
+      format: 'csv',
+      createdAt: Date.now(),
+      state: 'enqueuing',
+      enqueueDone: false,
+      extraColumns: [],
+      tenants: [],
+      options: {},
+    });
+    const enq = await enqueueItems(
+      readInput(input, { format: 'csv', knownTenants: new Set(ids) }),
+      { queue: producer.queue, store: producer.store },
+      { runId, settings: { prefix, attempts: 9 } },
+    );
+    await producer.store.update(runId, {
+      enqueueDone: true,
+      total: enq.total,
+      maxLine: enq.maxLine,
+      state: 'running',
+    });
     const done = await waitForRun(producer.store, runId, { clock: systemClock, intervalMs: 100 });
     expect(done.counts.byStatus.created).toBe(160);
 
@@ -53,7 +97,9 @@ describe('three worker processes', () => {
     for (const id of ids) expect(stats.tenants[id]!.maxInWindow).toBeLessThanOrEqual(2);
     expect(Math.max(...ids.map((id) => stats.tenants[id]!.maxInWindow))).toBe(2);
     // Each process took part.
-    const completedBy = new Set((await producer.queue.getCompleted(0, 200)).map((j) => j.processedBy).filter(Boolean));
+    const completedBy = new Set(
+      (await producer.queue.getCompleted(0, 200)).map((j) => j.processedBy).filter(Boolean),
+    );
     expect(completedBy.size).toBe(3);
 
     for (const w of workers) w.child.kill('SIGTERM');

@@ -109,13 +109,21 @@ export async function fetchIamToken(
   );
 }
 
-/** Token lifetime measured on the server's clock (expires_at − Date), so local skew does not matter. */
+/**
+ * Token lifetime on the server's clock, so local skew does not matter: expires_at − issued_at
+ * (both to the millisecond) when IAM sends both, else expires_at − Date less a second, since the
+ * Date header is truncated to whole seconds.
+ */
 function lifetimeMs(body: unknown, serverDate: string | undefined, localNow: number): number {
-  const expires = (body as { token?: { expires_at?: unknown } } | undefined)?.token?.expires_at;
-  const expiresAt = typeof expires === 'string' ? Date.parse(expires) : Number.NaN;
+  const token = (body as { token?: { expires_at?: unknown; issued_at?: unknown } } | undefined)
+    ?.token;
+  const expiresAt =
+    typeof token?.expires_at === 'string' ? Date.parse(token.expires_at) : Number.NaN;
   if (Number.isNaN(expiresAt)) return DEFAULT_LIFETIME_MS;
+  const issuedAt = typeof token?.issued_at === 'string' ? Date.parse(token.issued_at) : Number.NaN;
+  if (!Number.isNaN(issuedAt)) return expiresAt - issuedAt;
   const server = serverDate === undefined ? Number.NaN : Date.parse(serverDate);
-  return expiresAt - (Number.isNaN(server) ? localNow : server);
+  return Number.isNaN(server) ? expiresAt - localNow : expiresAt - server - 1000;
 }
 
 /** X-Auth-Token from IAM, through the shared cache. */
