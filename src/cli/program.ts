@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, InfrastructureError, InputError, ProvisionerError } from '../domain/errors';
+import { dashboardCommand } from './commands/dashboard';
 import { emulatorCommand } from './commands/emulator';
 import { enqueueCommand } from './commands/enqueue';
 import { reportCommand } from './commands/report';
@@ -153,5 +154,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--quota <n>', 'apps per tenant (default 20)')
     .option('--faults <spec>', 'e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7')
     .action(wrap((o: Record<string, string>) => emulatorCommand(o, io)));
+  program
+    .command('dashboard')
+    .description(
+      'web dashboard: run pages, bull-board at /queues, /metrics, /healthz, /readyz (127.0.0.1; elsewhere needs DASHBOARD_TOKEN)',
+    )
+    .option('--port <port>', 'port (env DASHBOARD_PORT, default 3000; 0 = any free one)')
+    .option('--host <host>', 'address (env DASHBOARD_HOST, default 127.0.0.1)')
+    .option('--redis <url>', 'Redis URL (env REDIS_URL)')
+    .option('--prefix <prefix>', 'key prefix of the queue and the runs (env RTC_PREFIX)')
+    .option('--read-only', 'no write actions, even with a token')
+    .action(
+      wrap((o: Record<string, unknown>) =>
+        dashboardCommand({ ...(o as object), ...flagsOf(o) }, io),
+      ),
+    );
   return program;
 }

@@ -17,6 +17,7 @@ import {
 } from '../provision/worker';
 import { createProvisionQueue } from '../queue/provision-queue';
 import { createTenantLimiter } from '../queue/tenant-limiter';
+import { composeObservers, createRunStatsRecorder } from '../metrics';
 import { createTokenCache } from '../rtc/auth/token-cache';
 import {
   DEFAULT_BACKOFF,
@@ -141,6 +142,14 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
     { clock: systemClock, logger, dispatcher, tokens: createTokenCache({ clock: systemClock }) },
   );
   const backoff = { ...DEFAULT_BACKOFF, maxAttempts: settings.attempts, ...o.backoff };
+  // Per-run time series for the dashboard, batched into Redis at most once a second.
+  const recorder = createRunStatsRecorder(
+    { prefix: settings.prefix },
+    { redis, clock: systemClock, logger },
+  );
+  const observer = composeObservers([recorder, o.observer], (err, hook) =>
+    logger.warn({ err, hook }, 'observer failed'),
+  );
   const worker = createProvisionWorker(
     bullConnection,
     {
@@ -157,7 +166,7 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
       clock: systemClock,
       logger,
       random: Math.random,
-      ...(o.observer ? { observer: o.observer } : {}),
+      observer,
     },
     {
       inlineWaitMs: 250,
@@ -185,6 +194,7 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
       await Promise.race([closing.catch(() => {}), forced]);
       clearTimeout(timer);
       await dispatcher.close().catch(() => {});
+      await recorder.close(1000).catch(() => {});
       redis.disconnect();
       bullConnection.disconnect();
     },

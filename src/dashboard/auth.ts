@@ -18,9 +18,14 @@ export function authFromEnv(env: NodeJS.ProcessEnv): DashboardAuthOptions {
   const user = env.DASHBOARD_USER;
   const password = env.DASHBOARD_PASSWORD;
   if ((user && !password) || (!user && password)) {
-    throw new ConfigError('set both DASHBOARD_USER and DASHBOARD_PASSWORD for basic auth, or neither');
+    throw new ConfigError(
+      'set both DASHBOARD_USER and DASHBOARD_PASSWORD for basic auth, or neither',
+    );
   }
-  return { ...(token ? { token } : {}), ...(user && password ? { basicAuth: { user, password } } : {}) };
+  return {
+    ...(token ? { token } : {}),
+    ...(user && password ? { basicAuth: { user, password } } : {}),
+  };
 }
 
 /** Anywhere but loopback, the dashboard must have credentials: without them anyone could resume or retry. */
@@ -48,8 +53,12 @@ export interface Authenticator {
  * working when the secret changes. `SameSite=Strict` keeps other sites from riding on it.
  */
 export function createAuthenticator(options: DashboardAuthOptions): Authenticator {
-  const secret = options.token ?? (options.basicAuth ? `${options.basicAuth.user}:${options.basicAuth.password}` : undefined);
-  const session = secret ? createHmac('sha256', secret).update('rtc-provisioner dashboard session v1').digest('hex') : undefined;
+  const secret =
+    options.token ??
+    (options.basicAuth ? `${options.basicAuth.user}:${options.basicAuth.password}` : undefined);
+  const session = secret
+    ? createHmac('sha256', secret).update('rtc-provisioner dashboard session v1').digest('hex')
+    : undefined;
   const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
   return {
@@ -58,7 +67,8 @@ export function createAuthenticator(options: DashboardAuthOptions): Authenticato
     check(headers) {
       if (!secret) return false;
       const auth = headers.authorization ?? '';
-      if (options.token && auth.startsWith('Bearer ') && same(auth.slice(7).trim(), options.token)) return true;
+      if (options.token && auth.startsWith('Bearer ') && same(auth.slice(7).trim(), options.token))
+        return true;
       if (options.basicAuth && auth.startsWith('Basic ')) {
         const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
         if (same(decoded, `${options.basicAuth.user}:${options.basicAuth.password}`)) return true;
@@ -66,7 +76,8 @@ export function createAuthenticator(options: DashboardAuthOptions): Authenticato
       const cookie = readCookie(headers.cookie, SESSION_COOKIE);
       return cookie !== undefined && session !== undefined && same(cookie, session);
     },
-    sessionCookie: () => `${SESSION_COOKIE}=${session ?? ''}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}`,
+    sessionCookie: () =>
+      `${SESSION_COOKIE}=${session ?? ''}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}`,
     clearCookie: () => `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
   };
 }

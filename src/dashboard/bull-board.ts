@@ -11,9 +11,15 @@ export const BOARD_PATH = '/queues';
  * writable one that `rewriteUrl` routes authenticated requests to. The writable one lives under
  * an unguessable internal prefix that is never reachable directly.
  */
-export async function mountBullBoards(app: FastifyInstance, queue: Queue, internalPrefix: string, options: { writable: boolean }): Promise<void> {
+export async function mountBullBoards(
+  app: FastifyInstance,
+  queue: Queue,
+  internalPrefix: string,
+  options: { writable: boolean },
+): Promise<void> {
   await app.register(boardPlugin(queue, true), { prefix: BOARD_PATH });
-  if (options.writable) await app.register(boardPlugin(queue, false), { prefix: `${internalPrefix}${BOARD_PATH}` });
+  if (options.writable)
+    await app.register(boardPlugin(queue, false), { prefix: `${internalPrefix}${BOARD_PATH}` });
 }
 
 function boardPlugin(queue: Queue, readOnlyMode: boolean) {
@@ -21,9 +27,20 @@ function boardPlugin(queue: Queue, readOnlyMode: boolean) {
   // The UI builds its links and API calls from here, so both boards look like /queues to it.
   adapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(queue, { readOnlyMode, description: 'provisioning jobs: tenant id, app name, line, progress (no secrets)' })],
+    queues: [
+      new BullMQAdapter(queue, {
+        readOnlyMode,
+        description: 'provisioning jobs: tenant id, app name, line, progress (no secrets)',
+      }),
+    ],
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: readOnlyMode ? 'rtc-provisioner queue (read-only)' : 'rtc-provisioner queue', hideDocsLink: true, miscLinks: [{ text: 'Runs', url: '/' }] } },
+    options: {
+      uiConfig: {
+        boardTitle: readOnlyMode ? 'rtc-provisioner queue (read-only)' : 'rtc-provisioner queue',
+        hideDocsLink: true,
+        miscLinks: [{ text: 'Runs', url: '/' }],
+      },
+    },
   });
   return adapter.registerPlugin();
 }

@@ -19,7 +19,9 @@ export function timelineSvg(timeline: Timeline | undefined): string {
   const t1 = Math.max(points[points.length - 1]!.t, t0 + 1000);
   let total = 0;
   const cumulative = points.map((p) => ({ t: p.t, v: (total += p.rows) }));
-  const latency = points.filter((p) => p.latencyMs !== undefined).map((p) => ({ t: p.t, v: p.latencyMs! }));
+  const latency = points
+    .filter((p) => p.latencyMs !== undefined)
+    .map((p) => ({ t: p.t, v: p.latencyMs! }));
   const unit = timeline!.resolutionS === 1 ? 's' : 'min';
   return [
     `<svg class="chart" viewBox="0 0 ${W} ${height}" role="img" aria-label="rows completed and API latency over time">`,
@@ -29,7 +31,16 @@ export function timelineSvg(timeline: Timeline | undefined): string {
   ].join('');
 }
 
-function panel(series: Array<{ t: number; v: number }>, t0: number, t1: number, y0: number, title: string, unit: string, color: string, area: boolean): string {
+function panel(
+  series: Array<{ t: number; v: number }>,
+  t0: number,
+  t1: number,
+  y0: number,
+  title: string,
+  unit: string,
+  color: string,
+  area: boolean,
+): string {
   const plotW = W - PAD.left - PAD.right;
   const plotH = PANEL_H - PAD.top - PAD.bottom;
   const max = Math.max(1, ...series.map((p) => p.v));
@@ -44,10 +55,14 @@ function panel(series: Array<{ t: number; v: number }>, t0: number, t1: number, 
     `<text x="${W - PAD.right}" y="${y0 + PANEL_H - 2}" text-anchor="end" class="tick">${esc(clock(t1))}</text>`,
   ];
   if (series.length > 0) {
-    const line = series.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
+    const line = series
+      .map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`)
+      .join('');
     if (area) {
       const last = series[series.length - 1]!;
-      parts.push(`<path d="${line}L${x(last.t).toFixed(1)},${y(0)}L${x(series[0]!.t).toFixed(1)},${y(0)}Z" fill="${color}" fill-opacity="0.15"/>`);
+      parts.push(
+        `<path d="${line}L${x(last.t).toFixed(1)},${y(0)}L${x(series[0]!.t).toFixed(1)},${y(0)}Z" fill="${color}" fill-opacity="0.15"/>`,
+      );
     }
     parts.push(`<path d="${line}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
   }

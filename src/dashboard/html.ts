@@ -1,5 +1,5 @@
 /** Escapes text for HTML element content and double-quoted attributes. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | boolean | null | undefined): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -13,8 +13,11 @@ export interface Html {
   readonly html: string;
 }
 
-/** Tagged template: interpolations are escaped unless they are `Html` (or arrays of it). */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+/**
+ * Tagged template: interpolations are escaped unless they are `Html` (or arrays of it). Not named
+ * `html`, so formatters leave the markup (and the whitespace it renders) alone.
+ */
+export function markup(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0] ?? '';
   values.forEach((v, i) => {
     out += render(v) + (strings[i + 1] ?? '');
@@ -28,7 +31,7 @@ function render(v: unknown): string {
   if (Array.isArray(v)) return v.map(render).join('');
   if (v && typeof v === 'object' && 'html' in v) return (v as Html).html;
   if (v === undefined || v === null || v === false) return '';
-  return esc(v);
+  return esc(v as string | number | boolean);
 }
 
 export function formatTime(ms: number | undefined): string {

@@ -1,4 +1,4 @@
-import { html, raw, type Html } from './html';
+import { markup, raw, type Html } from './html';
 
 export interface PageContext {
   /** Credentials are configured, so signing in is possible. */
@@ -24,29 +24,34 @@ th{background:#f0f2f5;font-weight:600;font-size:12px;text-transform:uppercase;co
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .bar{display:inline-block;width:220px;height:12px;background:#e3e7ee;border-radius:6px;overflow:hidden;vertical-align:middle}
 .bar.big{width:100%;max-width:640px;height:18px;border-radius:9px}
-.fill{height:100%;background:#2f9e5b;transition:width .4s}
+.fill{display:block;height:100%;background:#2f9e5b;transition:width .4s}
 .muted{color:#778;fill:#778}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .chips span{display:inline-block;margin:0 6px 6px 0;padding:3px 9px;border-radius:12px;background:#fff;border:1px solid #dde1e8}
 .chips b{font-variant-numeric:tabular-nums}
-.state-running,.state-enqueuing{color:#2f6fdf}.state-finished{color:#2f9e5b}
+.state-running,.state-enqueuing{color:#2f6fdf}.state-finished,.state-settled{color:#2f9e5b}
 .warn{color:#b3261e}.note{padding:8px 12px;background:#fff8e1;border:1px solid #f0d98c;border-radius:4px;margin:8px 0}
 .chart{width:100%;max-width:720px;background:#fff;border:1px solid #dde1e8}
 .chart .axis{stroke:#ccd}.chart .tick{font-size:10px;fill:#778}.chart .chart-title{font-size:11px;fill:#334;font-weight:600}
 button{cursor:pointer}button[disabled]{cursor:not-allowed}
 `;
 
-export function page(title: string, ctx: PageContext, body: Html, attrs: Record<string, string> = {}): string {
-  const data = Object.entries(attrs).map(([k, v]) => html` data-${raw(k)}="${v}"`);
+export function page(
+  title: string,
+  ctx: PageContext,
+  body: Html,
+  attrs: Record<string, string> = {},
+): string {
+  const data = Object.entries(attrs).map(([k, v]) => markup` data-${raw(k)}="${v}"`);
   const next = encodeURIComponent(ctx.path);
   const auth = ctx.readOnly
-    ? html`read-only dashboard`
+    ? markup`read-only dashboard`
     : !ctx.authEnabled
-      ? html`read-only: set DASHBOARD_TOKEN to enable actions`
+      ? markup`read-only: set DASHBOARD_TOKEN to enable actions`
       : ctx.authenticated
-        ? html`signed in <form method="post" action="/logout"><button type="submit">log out</button></form>`
-        : html`read-only · <a href="/login?next=${next}">log in</a> for actions`;
+        ? markup`signed in <form method="post" action="/logout"><button type="submit">log out</button></form>`
+        : markup`read-only · <a href="/login?next=${next}">log in</a> for actions`;
   return `<!doctype html>${
-    html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    markup`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · rtc-provisioner</title><style>${raw(CSS)}</style></head>
 <body${data}><header><a class="brand" href="/">rtc-provisioner</a><a href="/">Runs</a><a href="/queues">Queue</a><a href="/metrics">Metrics</a><span class="auth">${auth}</span></header>
 <main>${body}</main><script src="/assets/dashboard.js" defer></script></body></html>`.html

@@ -13,10 +13,13 @@ export function reportStream(store: RunStore, meta: RunMeta, format: ReportForma
     async function* records() {
       for await (const o of outcomes) yield outcomeToRecord(o, meta.extraColumns);
     }
-    return Readable.from(records()).pipe(stringify({ header: true, columns: reportColumns(meta.extraColumns), eof: true }));
+    return Readable.from(records()).pipe(
+      stringify({ header: true, columns: reportColumns(meta.extraColumns), eof: true }),
+    );
   }
   async function* lines() {
-    for await (const o of outcomes) yield `${JSON.stringify(outcomeToJson(o, meta.extraColumns))}\n`;
+    for await (const o of outcomes)
+      yield `${JSON.stringify(outcomeToJson(o, meta.extraColumns))}\n`;
   }
   return Readable.from(lines());
 }

@@ -60,10 +60,22 @@ export interface RunView extends RunSummary {
 export const MAX_TENANT_ROWS = 2000;
 export const MAX_FAILURES = 200;
 
-export function progressOf(meta: RunMeta, counts: RunCounts, heldNow: number, settledFlag: boolean): Progress {
+export function progressOf(
+  meta: RunMeta,
+  counts: RunCounts,
+  heldNow: number,
+  settledFlag: boolean,
+): Progress {
   const settled = counts.done + heldNow;
   const total = meta.total;
-  const percent = total === undefined || total === 0 ? (settledFlag ? 100 : 0) : settledFlag ? 100 : Math.min(99, Math.floor((settled / total) * 100));
+  const percent =
+    total === undefined || total === 0
+      ? settledFlag
+        ? 100
+        : 0
+      : settledFlag
+        ? 100
+        : Math.min(99, Math.floor((settled / total) * 100));
   return { settled, ...(total !== undefined ? { total } : {}), percent, complete: settledFlag };
 }
 
@@ -72,7 +84,15 @@ export async function listRuns(store: RunStore, limit = 50): Promise<RunSummary[
   return Promise.all(
     metas.map(async (meta) => {
       const p = await runProgress(store, meta.id);
-      return { meta: p.meta, progress: progressOf(p.meta, p.counts, heldRows(p.counts, await store.held(meta.id)), p.settled) };
+      return {
+        meta: p.meta,
+        progress: progressOf(
+          p.meta,
+          p.counts,
+          heldRows(p.counts, await store.held(meta.id)),
+          p.settled,
+        ),
+      };
     }),
   );
 }
@@ -87,13 +107,26 @@ export async function loadRunView(
   if (!meta) return undefined;
   const [p, held] = await Promise.all([runProgress(deps.store, runId), deps.store.held(runId)]);
   const { counts } = p;
-  const names = [...new Set([...meta.tenants, ...Object.keys(counts.byTenant), ...Object.keys(held)])].sort();
+  const names = [
+    ...new Set([...meta.tenants, ...Object.keys(counts.byTenant), ...Object.keys(held)]),
+  ].sort();
   const shown = names.slice(0, MAX_TENANT_ROWS);
   const waits = await throttleWaits(deps.redis, deps.prefix, shown);
-  const tenants = shown.map((t, i) => tenantRow(t, counts.byTenant[t] ?? {}, waits[i] ?? 0, held[t]));
+  const tenants = shown.map((t, i) =>
+    tenantRow(t, counts.byTenant[t] ?? {}, waits[i] ?? 0, held[t]),
+  );
   // Most urgent first: held, then throttled, then the rest by name.
-  tenants.sort((a, b) => Number(Boolean(b.heldReason)) - Number(Boolean(a.heldReason)) || Number(b.throttleWaitMs > 0) - Number(a.throttleWaitMs > 0) || a.tenant.localeCompare(b.tenant));
-  const unsuccessful = Object.entries(counts.byStatus).reduce((n, [s, c]) => n + (SUCCESS_STATUSES.has(s as Status) ? 0 : c), 0) + counts.held;
+  tenants.sort(
+    (a, b) =>
+      Number(Boolean(b.heldReason)) - Number(Boolean(a.heldReason)) ||
+      Number(b.throttleWaitMs > 0) - Number(a.throttleWaitMs > 0) ||
+      a.tenant.localeCompare(b.tenant),
+  );
+  const unsuccessful =
+    Object.entries(counts.byStatus).reduce(
+      (n, [s, c]) => n + (SUCCESS_STATUSES.has(s as Status) ? 0 : c),
+      0,
+    ) + counts.held;
   const view: RunView = {
     meta: p.meta,
     progress: progressOf(p.meta, counts, heldRows(counts, held), p.settled),
@@ -112,9 +145,19 @@ function heldRows(counts: RunCounts, held: Record<string, HoldReason>): number {
   return Object.keys(held).reduce((sum, t) => sum + (counts.byTenant[t]?.held ?? 0), 0);
 }
 
-function tenantRow(tenant: string, c: TenantCounts, throttleWaitMs: number, heldReason: HoldReason | undefined): TenantRow {
+function tenantRow(
+  tenant: string,
+  c: TenantCounts,
+  throttleWaitMs: number,
+  heldReason: HoldReason | undefined,
+): TenantRow {
   const n = (s: keyof TenantCounts) => c[s] ?? 0;
-  const other = n('rejected') + n('quota_exceeded') + n('auth_failed') + n('invalid_input') + n('duplicate_in_input');
+  const other =
+    n('rejected') +
+    n('quota_exceeded') +
+    n('auth_failed') +
+    n('invalid_input') +
+    n('duplicate_in_input');
   return {
     tenant,
     done: n('created') + n('exists') + n('failed') + other,
@@ -131,13 +174,20 @@ function tenantRow(tenant: string, c: TenantCounts, throttleWaitMs: number, held
 /** Remaining pause per tenant (`<prefix>:limit:<tenant>:pause` holds ms on Redis's clock). */
 async function throttleWaits(redis: Redis, prefix: string, tenants: string[]): Promise<number[]> {
   if (tenants.length === 0) return [];
-  const [time, pauses] = await Promise.all([redis.time(), redis.mget(...tenants.map((t) => `${prefix}:limit:${t}:pause`))]);
+  const [time, pauses] = await Promise.all([
+    redis.time(),
+    redis.mget(...tenants.map((t) => `${prefix}:limit:${t}:pause`)),
+  ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   return pauses.map((v) => (v ? Math.max(0, Number(v) - now) : 0));
 }
 
 /** The first failures in input order; stops reading as soon as it has them all or the cap. */
-async function scanFailures(store: RunStore, meta: RunMeta, unsuccessful: number): Promise<{ rows: FailureRow[]; truncated: boolean }> {
+async function scanFailures(
+  store: RunStore,
+  meta: RunMeta,
+  unsuccessful: number,
+): Promise<{ rows: FailureRow[]; truncated: boolean }> {
   const rows: FailureRow[] = [];
   if (unsuccessful === 0) return { rows, truncated: false };
   for await (const o of store.outcomesInOrder(meta.id, meta.maxLine ?? 0)) {

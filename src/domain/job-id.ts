@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
  * its own auto-increment ids).
  */
 export function jobIdFor(runId: string, tenant: string, appName: string): string {
-  const digest = createHash('sha256').update(`${tenant}\u0000${appName}`).digest('hex').slice(0, 24);
+  const digest = createHash('sha256')
+    .update(`${tenant}\u0000${appName}`)
+    .digest('hex')
+    .slice(0, 24);
   return `${safe(runId).slice(0, 80)}.${safe(tenant).slice(0, 64)}.${digest}`;
 }
 

@@ -16,7 +16,9 @@ export function composeObservers(
   for (const hook of HOOKS) {
     composed[hook] = (...args: unknown[]) => {
       for (const o of present) {
-        const fn = o[hook] as ((...a: unknown[]) => void) | undefined;
+        const fn = (
+          o as Record<Hook, ((this: ProcessorObserver, ...a: unknown[]) => void) | undefined>
+        )[hook];
         if (!fn) continue;
         try {
           fn.apply(o, args);
@@ -26,5 +28,5 @@ export function composeObservers(
       }
     };
   }
-  return composed as ProcessorObserver;
+  return composed;
 }

@@ -6,12 +6,15 @@ const CODE_SHAPE = /^(?:[A-Z][A-Za-z]{1,15}\.\d{2,10}|ERR_[A-Z0-9_]{1,40}|HTTP_\
 
 /**
  * Keeps a label's distinct values bounded: the first `max` values seen pass through, later ones
- * become `other`. A misbehaving API must not be able to blow up the metrics' cardinality.
+ * become `other` (`free` values never count). A misbehaving API must not be able to blow up the metrics' cardinality.
  */
-export function boundedLabel(max: number): (value: string) => string {
+export function boundedLabel(
+  max: number,
+  free: readonly string[] = ['none', 'other'],
+): (value: string) => string {
   const seen = new Set<string>();
   return (value) => {
-    if (seen.has(value)) return value;
+    if (seen.has(value) || free.includes(value)) return value;
     if (seen.size >= max) return 'other';
     seen.add(value);
     return value;

@@ -7,7 +7,10 @@ import { LATENCY_BUCKETS_S } from './registry';
  * This process's API calls, retries, throttles and outcomes as prom-client metrics (scrape a
  * worker process directly). Labels are bounded: never a tenant, a run or a name.
  */
-export function createProcessorMetrics(registry: Registry, options: { maxErrorCodes?: number } = {}): ProcessorObserver {
+export function createProcessorMetrics(
+  registry: Registry,
+  options: { maxErrorCodes?: number } = {},
+): ProcessorObserver {
   const registers = [registry];
   const calls = new Counter({
     name: 'rtcp_worker_api_calls_total',
@@ -22,9 +25,21 @@ export function createProcessorMetrics(registry: Registry, options: { maxErrorCo
     buckets: [...LATENCY_BUCKETS_S],
     registers,
   });
-  const retries = new Counter({ name: 'rtcp_worker_retries_total', help: 'Rows scheduled for another attempt after a retryable failure', registers });
-  const throttles = new Counter({ name: 'rtcp_worker_throttle_waits_total', help: 'Throttled (429) answers that paused a tenant', registers });
-  const throttleSeconds = new Counter({ name: 'rtcp_worker_throttle_wait_seconds_total', help: 'Seconds of tenant pauses ordered after throttled answers', registers });
+  const retries = new Counter({
+    name: 'rtcp_worker_retries_total',
+    help: 'Rows scheduled for another attempt after a retryable failure',
+    registers,
+  });
+  const throttles = new Counter({
+    name: 'rtcp_worker_throttle_waits_total',
+    help: 'Throttled (429) answers that paused a tenant',
+    registers,
+  });
+  const throttleSeconds = new Counter({
+    name: 'rtcp_worker_throttle_wait_seconds_total',
+    help: 'Seconds of tenant pauses ordered after throttled answers',
+    registers,
+  });
   const outcomes = new Counter({
     name: 'rtcp_worker_outcomes_total',
     help: 'Rows finished by this process, by outcome status (held rows excluded)',
@@ -35,7 +50,11 @@ export function createProcessorMetrics(registry: Registry, options: { maxErrorCo
 
   return {
     onCall(_tenant, result, cls, kind) {
-      calls.inc({ kind, status_code: statusCodeLabel(result), error_code: errorCode(errorCodeLabel(result, cls)) });
+      calls.inc({
+        kind,
+        status_code: statusCodeLabel(result),
+        error_code: errorCode(errorCodeLabel(result, cls)),
+      });
       if (result) latency.observe({ kind }, result.durationMs / 1000);
     },
     onOutcome(outcome) {

@@ -21,14 +21,23 @@ export interface RunStatsRecorderOptions {
  * without it only the cluster-wide counters are recorded.
  */
 export interface RunStatsRecorder extends ProcessorObserver {
-  onCall(tenant: string, result: ApiResult | undefined, cls: Classification, kind: 'create' | 'list', runId?: string): void;
+  onCall(
+    tenant: string,
+    result: ApiResult | undefined,
+    cls: Classification,
+    kind: 'create' | 'list',
+    runId?: string,
+  ): void;
   onOutcome(outcome: Outcome, runId?: string): void;
   onThrottle(tenant: string, waitMs: number, runId?: string): void;
   onRetry(tenant: string, runId?: string): void;
   /** Writes what is batched now (also called by the timer); never rejects. */
   flush(): Promise<void>;
-  /** Stops the timer and writes the last batch. */
-  close(): Promise<void>;
+  /**
+   * Stops the timer and writes the last batch, waiting at most `timeoutMs`: on a worker
+   * connection a write waits for Redis to come back, and shutdown must stay bounded.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 type Counters = Map<string, number>;
@@ -38,7 +47,10 @@ type Counters = Map<string, number>;
  * and writes them in one pipeline at most once per `flushIntervalMs`, so the dashboard can chart
  * every worker process without a Redis command per call. Never throws into the processor.
  */
-export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: { redis: Redis; clock: Clock; logger: Logger }): RunStatsRecorder {
+export function createRunStatsRecorder(
+  options: RunStatsRecorderOptions,
+  deps: { redis: Redis; clock: Clock; logger: Logger },
+): RunStatsRecorder {
   const { redis, clock, logger } = deps;
   const interval = options.flushIntervalMs ?? 1000;
   const ttl = options.ttlSeconds ?? 7 * 24 * 3600;
@@ -48,13 +60,13 @@ export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: {
   let timer: NodeJS.Timeout | undefined;
   let inflight: Promise<void> | undefined;
   let closed = false;
-  let lastWarn = 0;
+  let lastWarn = -Infinity;
 
   const add = (m: Counters, field: string, n: number) => m.set(field, (m.get(field) ?? 0) + n);
   const addRun = (runId: string | undefined, field: string, n: number) => {
     if (runId === undefined) return;
     let m = runs.get(runId);
-    if (!m) runs.set(runId, (m = new Map()));
+    if (!m) runs.set(runId, (m = new Map<string, number>()));
     const sec = Math.floor(clock.now() / 1000);
     add(m, `s|${sec}|${field}`, n);
     add(m, `m|${sec - (sec % 60)}|${field}`, n);
@@ -83,7 +95,10 @@ export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: {
     const now = clock.now();
     if (now - lastWarn < 60_000) return;
     lastWarn = now;
-    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'run stats not recorded (the dashboard charts will have a gap)');
+    logger.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      'run stats not recorded (the dashboard charts will have a gap)',
+    );
   }
 
   async function write(batchRuns: Map<string, Counters>, batchApi: Counters) {
@@ -99,7 +114,7 @@ export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: {
     for (const [field, n] of batchApi) pipe.hincrby(apiStatsKey(options.prefix), field, n);
     const res = await pipe.exec();
     const failed = res?.find(([err]) => err);
-    if (failed) throw failed[0];
+    if (failed?.[0]) throw failed[0];
   }
 
   async function flush(): Promise<void> {
@@ -119,16 +134,28 @@ export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: {
   }
 
   return {
-    onCall: guarded((_tenant: string, result: ApiResult | undefined, cls: Classification, kind: 'create' | 'list', runId?: string) => {
-      add(api, apiField.call(kind, statusCodeLabel(result), errorCode(errorCodeLabel(result, cls))), 1);
-      if (!result) return;
-      const ms = Math.max(0, Math.round(result.durationMs));
-      add(api, apiField.bucket(kind, bucketIndex(ms / 1000)), 1);
-      add(api, apiField.latencySumMs(kind), ms);
-      add(api, apiField.latencyCount(kind), 1);
-      addRun(runId, TIMELINE_FIELD.latencySumMs, ms);
-      addRun(runId, TIMELINE_FIELD.latencyCount, 1);
-    }),
+    onCall: guarded(
+      (
+        _tenant: string,
+        result: ApiResult | undefined,
+        cls: Classification,
+        kind: 'create' | 'list',
+        runId?: string,
+      ) => {
+        add(
+          api,
+          apiField.call(kind, statusCodeLabel(result), errorCode(errorCodeLabel(result, cls))),
+          1,
+        );
+        if (!result) return;
+        const ms = Math.max(0, Math.round(result.durationMs));
+        add(api, apiField.bucket(kind, bucketIndex(ms / 1000)), 1);
+        add(api, apiField.latencySumMs(kind), ms);
+        add(api, apiField.latencyCount(kind), 1);
+        addRun(runId, TIMELINE_FIELD.latencySumMs, ms);
+        addRun(runId, TIMELINE_FIELD.latencyCount, 1);
+      },
+    ),
     onOutcome: guarded((outcome: Outcome, runId?: string) => {
       if (outcome.held) return;
       add(api, apiField.outcome(outcome.status), 1);
@@ -142,11 +169,16 @@ export function createRunStatsRecorder(options: RunStatsRecorderOptions, deps: {
       add(api, apiField.retries, 1);
     }),
     flush,
-    async close() {
+    async close(timeoutMs = 2000) {
       closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await flush();
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
+        flush(),
+        new Promise<void>((resolve) => (deadline = setTimeout(resolve, timeoutMs))),
+      ]);
+      clearTimeout(deadline);
     },
   };
 }

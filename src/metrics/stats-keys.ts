@@ -18,7 +18,8 @@ export const TIMELINE_FIELD = { rows: 'r', latencySumMs: 'ls', latencyCount: 'ln
 
 /** Fields of the cluster-wide counters hash. */
 export const apiField = {
-  call: (kind: string, statusCode: string, errorCode: string) => `c|${kind}|${statusCode}|${errorCode}`,
+  call: (kind: string, statusCode: string, errorCode: string) =>
+    `c|${kind}|${statusCode}|${errorCode}`,
   bucket: (kind: string, index: number) => `b|${kind}|${index}`,
   latencySumMs: (kind: string) => `ls|${kind}`,
   latencyCount: (kind: string) => `ln|${kind}`,

@@ -26,7 +26,11 @@ export async function readTimeline(redis: Redis, prefix: string, runId: string):
 }
 
 /** Pure: hash fields `<epoch bucket>|r|ls|ln` → points. */
-export function parseTimeline(raw: Record<string, string>, resolutionS: 1 | 60, maxPoints = 2000): Timeline {
+export function parseTimeline(
+  raw: Record<string, string>,
+  resolutionS: 1 | 60,
+  maxPoints = 2000,
+): Timeline {
   const buckets = new Map<number, { rows: number; sum: number; n: number }>();
   for (const [field, value] of Object.entries(raw)) {
     const cut = field.indexOf('|');

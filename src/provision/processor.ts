@@ -36,10 +36,11 @@ export interface ProcessorObserver {
     result: ApiResult | undefined,
     cls: Classification,
     kind: 'create' | 'list',
+    runId?: string,
   ): void;
-  onOutcome?(outcome: Outcome): void;
-  onThrottle?(tenant: string, waitMs: number): void;
-  onRetry?(tenant: string): void;
+  onOutcome?(outcome: Outcome, runId?: string): void;
+  onThrottle?(tenant: string, waitMs: number, runId?: string): void;
+  onRetry?(tenant: string, runId?: string): void;
 }
 
 export interface ProcessorDeps {
@@ -87,7 +88,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
     const finish = async (decision: Decision): Promise<ProcessResult> => {
       const outcome = buildOutcome(data, st, decision, clock.now());
       await store.setOutcome(data.runId, outcome);
-      observer?.onOutcome?.(outcome);
+      observer?.onOutcome?.(outcome, data.runId);
       return outcome.status;
     };
 
@@ -243,7 +244,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
         onCall: (r: ApiResult) => {
           confirm(t, grant);
           if (r.requestId) st.requestIds.push(r.requestId);
-          observer?.onCall?.(t.id, r, classify(r), 'list');
+          observer?.onCall?.(t.id, r, classify(r), 'list', data.runId);
         },
       });
     }
@@ -274,7 +275,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           cls.kind === 'created' || cls.kind === 'quota' || (cls.kind === 'retry' && cls.ambiguous);
         if (quotaProbe || !createdMaybe)
           await limiter.settleQuota(quotaGate(t), !createdMaybe, quotaProbe);
-        observer?.onCall?.(t.id, result, cls, 'create');
+        observer?.onCall?.(t.id, result, cls, 'create', data.runId);
         if (signal?.aborted) {
           st.ambiguous = true;
           throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -350,7 +351,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
                 errorMsg: `throttled ${st.throttles} times (APIGW.0308); gave up`,
               });
             }
-            observer?.onThrottle?.(t.id, wait);
+            observer?.onThrottle?.(t.id, wait, data.runId);
             await limiter.pause(t.id, (await limiter.now()) + wait);
             continue;
           }
@@ -386,7 +387,7 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
                 errorMsg: `gave up after ${st.attempts} attempts: ${last.msg ?? last.code ?? 'server error'}`,
               });
             }
-            observer?.onRetry?.(t.id);
+            observer?.onRetry?.(t.id, data.runId);
             await job.updateData({ ...data, st });
             throw new RetryableError(cls.code ?? 'ERR_RETRY', cls.msg ?? 'retryable failure', {
               retryAfterMs: delay,

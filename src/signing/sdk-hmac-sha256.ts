@@ -50,7 +50,10 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function canonicalRequest(req: SignableRequest, names = signedHeaderNames(req.headers)): string {
+export function canonicalRequest(
+  req: SignableRequest,
+  names = signedHeaderNames(req.headers),
+): string {
   const url = new URL(req.url);
   return [
     req.method.toUpperCase(),
@@ -98,14 +101,25 @@ export function sign(req: SignableRequest, accessKey: string, secretKey: string)
 
 /** `YYYYMMDDTHHMMSSZ` in UTC. */
 export function sdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Parses `X-Sdk-Date`; undefined when malformed. */
 export function parseSdkDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const t = Date.UTC(y, mo - 1, d, h, mi, s);
   return Number.isNaN(t) ? undefined : new Date(t);
 }
@@ -118,9 +132,10 @@ export interface ParsedAuthorization {
 
 /** Parses `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`; undefined when malformed. */
 export function parseAuthorization(value: string): ParsedAuthorization | undefined {
-  const m = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/.exec(
-    value.trim(),
-  );
+  const m =
+    /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/.exec(
+      value.trim(),
+    );
   if (!m) return undefined;
   return { accessKey: m[1]!, signedHeaders: m[2]!.split(';'), signature: m[3]! };
 }

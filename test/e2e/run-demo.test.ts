@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../helpers/report';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { deletePrefix, redisUrl, testPrefix, testRedis } from '../helpers/redis';
@@ -25,11 +25,8 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
     );
     expect(res.stderr).not.toMatch(/rtc-provisioner: /);
     expect(res.code).toBe(1);
-    const input = parse(await readFile('examples/migration.csv'), {
-      columns: true,
-      bom: true,
-    }) as Array<Record<string, string>>;
-    const rows = parse(await readFile(report), { columns: true }) as Array<Record<string, string>>;
+    const input = await readCsv('examples/migration.csv');
+    const rows = await readCsv(report);
     expect(rows).toHaveLength(input.length);
     const count = (s: string) => rows.filter((r) => r.status === s).length;
     expect(count('exists')).toBe(1);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../helpers/report';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTenants } from '../../src/config/tenants';
 import { toEmulatorTenant } from '../../src/cli/runtime';
@@ -37,9 +37,7 @@ describe('auth circuit breaker', () => {
       await tempFile('auth.csv', rows.join('\n') + '\n'),
     );
 
-    const report = parse(await readFile(reportPath), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const report = await readCsv(reportPath);
     expect(report.filter((r) => r.tenant !== 'bad').every((r) => r.status === 'created')).toBe(
       true,
     );
@@ -81,9 +79,7 @@ describe('auth circuit breaker', () => {
     expect(resumed.stderr).not.toMatch(/rtc-provisioner: /);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('tenant bad released: 6 held rows queued again');
-    const after = parse(await readFile(join(dir, 'r.csv')), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const after = await readCsv(join(dir, 'r.csv'));
     expect(after).toHaveLength(18);
     expect(after.every((r) => r.status === 'created')).toBe(true);
     expect(h.emulator.stats().keys.AK_BAD!.failures).toBe(1);

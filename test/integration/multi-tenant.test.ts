@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../helpers/report';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTenants } from '../../src/config/tenants';
 import { startHarness, tempFile, type Harness } from '../helpers/pipeline';
 
-type ReportRow = Record<string, string>;
-const readReport = async (path: string) =>
-  parse(await readFile(path), { columns: true }) as ReportRow[];
+const readReport = readCsv;
 
 function csv(rows: Array<[string, string]>): string {
   return ['tenant,app_name', ...rows.map(([t, n]) => `${t},${n}`)].join('\n') + '\n';

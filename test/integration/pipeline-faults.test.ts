@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../helpers/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, tempFile, type Harness } from '../helpers/pipeline';
 
@@ -36,9 +35,7 @@ describe('500 rows against a faulty API', () => {
   it('accounts for every row exactly once and creates every valid name exactly once', async () => {
     const path = await tempFile('rows.csv', buildCsv());
     const { reportPath, report } = await h.runFile(path);
-    const rows = parse(await readFile(reportPath), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const rows = await readCsv(reportPath);
     expect(rows).toHaveLength(500);
     expect(report.rows).toBe(500);
     expect(new Set(rows.map((r) => r.line)).size).toBe(500);

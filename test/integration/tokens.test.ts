@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../helpers/report';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTenants } from '../../src/config/tenants';
 import { startHarness, tempFile, type Harness } from '../helpers/pipeline';
@@ -31,9 +30,7 @@ describe('IAM tokens during a run', () => {
       settings: { concurrency: 10 },
     });
     const { reportPath } = await h.runFile(await tempFile('iam.csv', rows(24)));
-    const report = parse(await readFile(reportPath), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const report = await readCsv(reportPath);
     expect(report.filter((r) => r.status !== 'created')).toEqual([]);
     expect(report.every((r) => r.status === 'created')).toBe(true);
     const corp = h.emulator.stats().tenants.corp!;
@@ -55,9 +52,7 @@ describe('IAM tokens during a run', () => {
         });
       }
     });
-    const report = parse(await readFile(reportPath), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const report = await readCsv(reportPath);
     expect(report.every((r) => r.status === 'created')).toBe(true);
     expect(marked).toBe(true);
     const corp = h.emulator.stats().tenants.corp!;

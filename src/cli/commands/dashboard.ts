@@ -9,7 +9,9 @@ import { settingsFrom } from './run';
 export interface DashboardFlags {
   port?: string;
   host?: string;
+  /** `redisUrl` as commander's `flagsOf` gives it, or the raw `--redis`. */
   redisUrl?: string;
+  redis?: string;
   prefix?: string;
   readOnly?: boolean;
 }
@@ -21,7 +23,7 @@ export interface DashboardFlags {
 export async function dashboardCommand(flags: DashboardFlags, io: CliIo): Promise<number> {
   const settings = settingsFrom(
     {
-      ...(flags.redisUrl ? { redisUrl: flags.redisUrl } : {}),
+      ...(flags.redisUrl || flags.redis ? { redisUrl: flags.redisUrl ?? flags.redis } : {}),
       ...(flags.prefix ? { prefix: flags.prefix } : {}),
     },
     io.env,
