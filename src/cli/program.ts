@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, InfrastructureError, InputError, ProvisionerError } from '../domain/errors';
 import { dashboardCommand } from './commands/dashboard';
 import { emulatorCommand } from './commands/emulator';
+import { planCommand } from './commands/plan';
 import { enqueueCommand } from './commands/enqueue';
 import { reportCommand } from './commands/report';
 import { resumeCommand } from './commands/resume';
@@ -93,7 +94,37 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       ]),
     )
     .option('--quiet', 'no progress output')
+    .option(
+      '--no-plan',
+      'skip listing existing apps first (names that exist are then sent and answered "exists")',
+    )
     .action(wrap((file: string, o: Record<string, unknown>) => runCommand(file, flagsOf(o), io)));
+
+  common(program.command('plan <file>'))
+    .description(
+      "list each tenant's apps and show what `run` would do with every row (create, exists, over quota, invalid); no writes",
+    )
+    .option(
+      '--emulator',
+      'start the RTC API emulator in this process and use it (no credentials needed)',
+    )
+    .option(
+      '--emulator-state <file>',
+      'apps that already exist in the emulator (default: existing-apps.json beside the input)',
+    )
+    .option(
+      '--emulator-faults <spec>',
+      'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7',
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (default: by extension)').choices([
+        'csv',
+        'json',
+        'jsonl',
+      ]),
+    )
+    .option('--json', 'print the plan as JSON')
+    .action(wrap((file: string, o: Record<string, unknown>) => planCommand(file, flagsOf(o), io)));
 
   common(program.command('enqueue <file>'))
     .description('validate and queue a file for workers; prints the run id')

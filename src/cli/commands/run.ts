@@ -4,13 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { resolveSettings, type Settings, type SettingsInput } from '../../config/settings';
 import { credentialsFromEnv, loadTenantsFile, type TenantsFile } from '../../config/tenants';
 import { ConfigError, InputError } from '../../domain/errors';
-import { loadStateFile, startEmulator, type Emulator } from '../../emulator';
+import type { Emulator } from '../../emulator';
 import { systemClock } from '../../infra/clock';
 import { detectFormat, readInput } from '../../input';
 import { enqueueItems } from '../../queue/producer';
 import { newRunId } from '../../runs/keys';
 import { waitForRun } from '../../runs/wait-for-run';
 import { parseFaults } from '../emulator-flags';
+import { describePlanInputs, fetchPlanInputs } from '../../plan/plan-inputs';
+import { startLocalEmulator } from '../local-emulator';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
 import { progressView } from '../progress';
@@ -32,6 +34,8 @@ export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
   reportFormat?: string;
   format?: string;
   quiet?: boolean;
+  /** false with --no-plan */
+  plan?: boolean;
 }
 
 export function settingsFrom(flags: RunFlags, env: NodeJS.ProcessEnv): Settings {
@@ -100,7 +104,14 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     let endpoint = settings.endpoint;
     let iamEndpoint = settings.iamEndpoint;
     if (flags.emulator) {
-      emulator = await startLocalEmulator(file, flags, settings);
+      emulator = await startLocalEmulator(
+        file,
+        {
+          ...(flags.emulatorState ? { statePath: flags.emulatorState } : {}),
+          ...(flags.emulatorFaults ? { faults: parseFaults(flags.emulatorFaults) } : {}),
+        },
+        settings,
+      );
       cleanups.push(() => emulator!.close());
       endpoint = emulator.url;
       iamEndpoint = emulator.url;
@@ -122,6 +133,21 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     cleanups.push(() => runtime.close());
     runtime.start();
 
+    // Plan first: names that already exist become `exists` without a POST, and count against the quota.
+    const planned =
+      flags.plan === false
+        ? undefined
+        : await fetchPlanInputs(file, format, {
+            settings,
+            tenants: source,
+            endpoint,
+            iamEndpoint,
+            redis: producer.redis,
+            logger: io.logger,
+            signal: io.signal,
+          });
+    if (planned) io.logger.info(describePlanInputs(planned));
+
     const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
     await producer.store.create({
       id: runId,
@@ -136,8 +162,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         endpoint,
         emulator: Boolean(flags.emulator),
         tenantsFile: flags.tenants ? resolve(flags.tenants) : null,
+        plan: planned !== undefined,
       },
     });
+    if (planned) await producer.store.setExisting(runId, planned.existingCounts);
     io.logger.info({ run: runId }, `run ${runId} started`);
     const view = progressView({
       tty: io.isTTY,
@@ -148,7 +176,11 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     const enq = await enqueueItems(
       readInput(file, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
       { queue: producer.queue, store: producer.store },
-      { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
+      {
+        runId,
+        settings: { prefix: settings.prefix, attempts: settings.attempts + 3 },
+        ...(planned ? { existing: planned.existing } : {}),
+      },
     );
     await producer.store.update(runId, {
       state: 'running',
@@ -192,22 +224,4 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     for (const c of cleanups.reverse()) await c().catch(() => {});
     if (redis.private) await redis.private.stop();
   }
-}
-
-async function startLocalEmulator(
-  file: string,
-  flags: RunFlags,
-  settings: Settings,
-): Promise<Emulator> {
-  // The demo's "already exists" rows: a state file given, or existing-apps.json beside the input.
-  const sibling = resolve(file, '..', 'existing-apps.json');
-  const statePath = flags.emulatorState ?? (existsSync(sibling) ? sibling : undefined);
-  const preload = statePath ? await loadStateFile(statePath) : undefined;
-  const faults = parseFaults(flags.emulatorFaults);
-  return startEmulator({
-    rate: settings.rate,
-    defaultQuota: settings.quota,
-    ...(preload ? { preload } : {}),
-    ...(faults ? { faults } : {}),
-  });
 }
