@@ -46,6 +46,10 @@ const common = (cmd: Command) =>
       '429 answers per row before it is failed (env RTC_MAX_THROTTLES)',
     )
     .option(
+      '--lock-ms <ms>',
+      "job lock; a killed worker's jobs are taken over after about this long (env RTC_LOCK_MS)",
+    )
+    .option(
       '--shutdown-timeout-ms <ms>',
       'grace for in-flight calls on SIGINT/SIGTERM (env RTC_SHUTDOWN_TIMEOUT_MS)',
     );

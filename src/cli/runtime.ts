@@ -156,6 +156,8 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
       prefix: settings.prefix,
       ...DEFAULT_WORKER_SETTINGS,
       concurrency: settings.concurrency,
+      lockDurationMs: settings.lockMs,
+      stalledIntervalMs: Math.max(500, Math.round(settings.lockMs / 2)),
       ...o.workerSettings,
       backoff,
     },

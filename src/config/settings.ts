@@ -35,6 +35,13 @@ export const SETTINGS_DOC = [
     'optional cap on the sum over tenants',
   ],
   [
+    'quota',
+    'RTC_QUOTA',
+    '--quota <n>',
+    '20',
+    'apps an account may own (tenants file `quota` overrides; with --emulator, its quota too)',
+  ],
+  [
     'concurrency',
     'RTC_CONCURRENCY',
     '--concurrency <n>',
@@ -56,6 +63,13 @@ export const SETTINGS_DOC = [
     '--shutdown-timeout-ms <ms>',
     '10000',
     'grace for in-flight calls on SIGINT/SIGTERM',
+  ],
+  [
+    'lockMs',
+    'RTC_LOCK_MS',
+    '--lock-ms <ms>',
+    '10000',
+    "job lock: a killed worker's jobs are taken over after about this long",
   ],
 ] as const;
 
@@ -80,6 +94,7 @@ const schema = z.object({
   timeoutMs: positiveInt.default(30_000),
   maxThrottles: positiveInt.default(20),
   shutdownTimeoutMs: positiveInt.default(10_000),
+  lockMs: positiveInt.min(1000).default(10_000),
 });
 
 export type SettingsInput = z.input<typeof schema>;
@@ -97,6 +112,7 @@ export interface Settings {
   readonly timeoutMs: number;
   readonly maxThrottles: number;
   readonly shutdownTimeoutMs: number;
+  readonly lockMs: number;
 }
 
 const ENV: Record<string, keyof SettingsInput> = Object.fromEntries(

@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { resolveSettings, type Settings, type SettingsInput } from '../../config/settings';
+import {
+  resolveSettings,
+  SETTINGS_DOC,
+  type Settings,
+  type SettingsInput,
+} from '../../config/settings';
 import { credentialsFromEnv, loadTenantsFile, type TenantsFile } from '../../config/tenants';
 import { ConfigError, InputError } from '../../domain/errors';
 import type { Emulator } from '../../emulator';
@@ -39,35 +44,9 @@ export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
 }
 
 export function settingsFrom(flags: RunFlags, env: NodeJS.ProcessEnv): Settings {
-  const {
-    redisUrl,
-    prefix,
-    endpoint,
-    iamEndpoint,
-    rate,
-    globalRate,
-    concurrency,
-    attempts,
-    timeoutMs,
-    maxThrottles,
-    shutdownTimeoutMs,
-  } = flags;
-  return resolveSettings(
-    {
-      redisUrl,
-      prefix,
-      endpoint,
-      iamEndpoint,
-      rate,
-      globalRate,
-      concurrency,
-      attempts,
-      timeoutMs,
-      maxThrottles,
-      shutdownTimeoutMs,
-    },
-    env,
-  );
+  // Only the settings' own keys: commander's other flags (emulator, report, …) are not settings.
+  const picked = Object.fromEntries(SETTINGS_DOC.map(([key]) => [key, flags[key]]));
+  return resolveSettings(picked, env);
 }
 
 export function reportFormatOf(flag: string | undefined): 'csv' | 'jsonl' {
