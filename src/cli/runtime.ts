@@ -127,7 +127,11 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
   const redis = workerConnection(settings.redisUrl, onRedisError);
   const bullConnection = workerConnection(settings.redisUrl, onRedisError);
   const store = createRunStore(redis, settings.prefix);
-  const limiter = createTenantLimiter(redis, { prefix: settings.prefix });
+  // A probe outlives its call only when the worker died mid-call: then it expires after the call's timeout.
+  const limiter = createTenantLimiter(redis, {
+    prefix: settings.prefix,
+    probeTtlMs: settings.timeoutMs + 5000,
+  });
   const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 10_000, pipelining: 1 });
   const directory = createTenantDirectory(
     {

@@ -72,6 +72,8 @@ if pauseUntil > now then
   if pauseUntil > t then t = pauseUntil end
 end
 
+-- Waiting on a probe answers "a second from now": long enough that the job is parked in
+-- `delayed`, so a tenant under probe never occupies worker slots that other tenants need.
 local flags = ''
 if free then
   -- Near the quota, creates go one at a time, so a full account answers AppsExceed once.
@@ -83,7 +85,7 @@ if free then
       redis.call('SET', KEYS[8], budget, 'EX', 604800)
     end
     if tonumber(budget) <= 0 then
-      if redis.call('EXISTS', KEYS[9]) == 1 then return {0, now + 100, reservation, now} end
+      if redis.call('EXISTS', KEYS[9]) == 1 then return {0, now + 1000, reservation, now} end
       quotaProbe = true
     end
   end
@@ -92,7 +94,7 @@ if free then
     if redis.call('SET', KEYS[6], nonce, 'NX', 'PX', probeTtl) then
       flags = flags .. 'a'
     else
-      return {0, now + 100, reservation, now}
+      return {0, now + 1000, reservation, now}
     end
   end
   if quotaProbe then
