@@ -15,7 +15,7 @@ import {
   DEFAULT_WORKER_SETTINGS,
   type WorkerSettings,
 } from '../provision/worker';
-import { createProvisionQueue } from '../queue/provision-queue';
+import { createProvisionQueue, type QueueSettings } from '../queue/provision-queue';
 import { createTenantLimiter } from '../queue/tenant-limiter';
 import { composeObservers, createRunStatsRecorder } from '../metrics';
 import { createTokenCache } from '../rtc/auth/token-cache';
@@ -208,6 +208,11 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
 }
 
 export type WorkerRuntime = ReturnType<typeof openWorkerRuntime>;
+
+/** BullMQ's attempts sit above the processor's own limit: the processor decides when a row fails. */
+export function queueSettings(settings: Settings): QueueSettings {
+  return { prefix: settings.prefix, attempts: settings.attempts + 3 };
+}
 
 /** A producer side: fail-fast connection, the queue and the run store. */
 export function openProducer(settings: Settings) {

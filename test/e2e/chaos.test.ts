@@ -2,14 +2,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/settings';
-import { openProducer } from '../../src/cli/runtime';
+import { openProducer, queueSettings } from '../../src/cli/runtime';
 import { startEmulator } from '../../src/emulator';
 import { systemClock } from '../../src/infra/clock';
 import { startPrivateRedis, type PrivateRedis } from '../../src/infra/private-redis';
 import { workerConnection } from '../../src/infra/redis';
-import { readInput } from '../../src/input';
-import { enqueueItems } from '../../src/queue/producer';
-import { newRunId } from '../../src/runs/keys';
+import { submitRun } from '../../src/runs/submit-run';
 import { writeRunReport } from '../../src/runs/run-report';
 import { createRunStore } from '../../src/runs/run-store';
 import { waitForRun } from '../../src/runs/wait-for-run';
@@ -86,29 +84,15 @@ describe('chaos', () => {
 
       const settings = resolveSettings({ redisUrl: url, prefix }, {});
       const producer = openProducer(settings);
-      const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
-      await producer.store.create({
-        id: runId,
-        source: fx.inputPath,
-        format: 'csv',
-        createdAt: Date.now(),
-        state: 'enqueuing',
-        enqueueDone: false,
-        extraColumns: [],
-        tenants: [],
-        options: {},
-      });
-      const enq = await enqueueItems(
-        readInput(fx.inputPath, { format: 'csv', knownTenants: new Set(fx.tenantIds) }),
+      const { runId } = await submitRun(
         { queue: producer.queue, store: producer.store },
-        { runId, settings: { prefix, attempts: 9 } },
+        {
+          source: fx.inputPath,
+          format: 'csv',
+          knownTenants: new Set(fx.tenantIds),
+          settings: queueSettings(settings),
+        },
       );
-      await producer.store.update(runId, {
-        enqueueDone: true,
-        total: enq.total,
-        maxLine: enq.maxLine,
-        state: 'running',
-      });
       await producer.close();
 
       // The watcher's connection waits through the Redis outage instead of failing.

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,8 @@ import { resolveSettings, type Settings, type SettingsInput } from '../../src/co
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { systemClock } from '../../src/infra/clock';
 import { silentLogger } from '../../src/infra/logger';
-import { detectFormat, readInput } from '../../src/input';
-import { enqueueItems } from '../../src/queue/producer';
-import { newRunId } from '../../src/runs/keys';
+import { detectFormat } from '../../src/input';
+import { submitRun } from '../../src/runs/submit-run';
 import { writeRunReport } from '../../src/runs/run-report';
 import { waitForRun, type RunProgress } from '../../src/runs/wait-for-run';
 import {
@@ -16,6 +14,7 @@ import {
   tenantSource,
   openProducer,
   openWorkerRuntime,
+  queueSettings,
   type TenantSource,
   type WorkerRuntimeOptions,
 } from '../../src/cli/runtime';
@@ -95,32 +94,16 @@ export async function startHarness(options: {
     workers,
     source,
     async runFile(path, onTick) {
-      const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
-      const format = detectFormat(path);
-      await producer.store.create({
-        id: runId,
-        source: path,
-        format,
-        createdAt: Date.now(),
-        state: 'enqueuing',
-        enqueueDone: false,
-        extraColumns: [],
-        tenants: [],
-        options: {},
-      });
-      const enq = await enqueueItems(
-        readInput(path, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
+      const { runId } = await submitRun(
         { queue: producer.queue, store: producer.store },
-        { runId, settings: { prefix, attempts: settings.attempts + 3 }, chunkSize: 100 },
+        {
+          source: path,
+          format: detectFormat(path),
+          ...(source.known ? { knownTenants: source.known } : {}),
+          settings: queueSettings(settings),
+          chunkSize: 100,
+        },
       );
-      await producer.store.update(runId, {
-        state: 'running',
-        enqueueDone: true,
-        total: enq.total,
-        maxLine: enq.maxLine,
-        tenants: enq.tenants,
-        extraColumns: enq.extraColumns,
-      });
       await waitForRun(producer.store, runId, {
         clock: systemClock,
         intervalMs: 50,

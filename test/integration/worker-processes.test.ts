@@ -1,16 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/settings';
 import { parseTenants } from '../../src/config/tenants';
-import { openProducer, toEmulatorTenant } from '../../src/cli/runtime';
+import { openProducer, queueSettings, toEmulatorTenant } from '../../src/cli/runtime';
 import { startEmulator } from '../../src/emulator';
 import { systemClock } from '../../src/infra/clock';
-import { readInput } from '../../src/input';
-import { enqueueItems } from '../../src/queue/producer';
-import { newRunId } from '../../src/runs/keys';
+import { submitRun } from '../../src/runs/submit-run';
 import { waitForRun } from '../../src/runs/wait-for-run';
 import { deletePrefix, redisUrl, testPrefix, testRedis } from '../helpers/redis';
 import { spawnWorker, type SpawnedWorker } from '../helpers/spawn-worker';
@@ -66,29 +63,15 @@ describe('three worker processes', () => {
 
     const settings = resolveSettings({ redisUrl: redisUrl(), prefix }, {});
     const producer = openProducer(settings);
-    const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
-    await producer.store.create({
-      id: runId,
-      source: input,
-      format: 'csv',
-      createdAt: Date.now(),
-      state: 'enqueuing',
-      enqueueDone: false,
-      extraColumns: [],
-      tenants: [],
-      options: {},
-    });
-    const enq = await enqueueItems(
-      readInput(input, { format: 'csv', knownTenants: new Set(ids) }),
+    const { runId } = await submitRun(
       { queue: producer.queue, store: producer.store },
-      { runId, settings: { prefix, attempts: 9 } },
+      {
+        source: input,
+        format: 'csv',
+        knownTenants: new Set(ids),
+        settings: queueSettings(settings),
+      },
     );
-    await producer.store.update(runId, {
-      enqueueDone: true,
-      total: enq.total,
-      maxLine: enq.maxLine,
-      state: 'running',
-    });
     const done = await waitForRun(producer.store, runId, { clock: systemClock, intervalMs: 100 });
     expect(done.counts.byStatus.created).toBe(160);
 

@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTenantsFile } from '../../config/tenants';
 import { InputError } from '../../domain/errors';
 import { DEFAULT_TENANT } from '../../domain/row';
-import { detectFormat, readInput } from '../../input';
-import { enqueueItems } from '../../queue/producer';
-import { newRunId } from '../../runs/keys';
+import { detectFormat } from '../../input';
+import { submitRun } from '../../runs/submit-run';
 import { ensureRedis } from '../ensure';
 import { print, type CliIo } from '../io';
-import { openProducer } from '../runtime';
+import { openProducer, queueSettings } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
 
 /** `enqueue <file>`: validates and queues every row, prints the run id; workers do the rest. */
@@ -25,35 +23,18 @@ export async function enqueueCommand(
   await ensureRedis(settings.redisUrl, io.logger);
   const producer = openProducer(settings);
   try {
-    const runId = flags.runId ?? newRunId(new Date(), randomBytes(4).toString('hex'));
-    const existing = await producer.store.get(runId);
-    if (!existing) {
-      await producer.store.create({
-        id: runId,
+    const known = tenants ? new Set(tenants.keys()) : new Set([DEFAULT_TENANT]);
+    const { runId, enqueued: enq } = await submitRun(
+      { queue: producer.queue, store: producer.store },
+      {
+        ...(flags.runId ? { runId: flags.runId } : {}),
         source: resolve(file),
         format,
-        createdAt: Date.now(),
-        state: 'enqueuing',
-        enqueueDone: false,
-        extraColumns: [],
-        tenants: [],
+        knownTenants: known,
+        settings: queueSettings(settings),
         options: { tenantsFile: flags.tenants ? resolve(flags.tenants) : null },
-      });
-    }
-    const known = tenants ? new Set(tenants.keys()) : new Set([DEFAULT_TENANT]);
-    const enq = await enqueueItems(
-      readInput(file, { format, knownTenants: known }),
-      { queue: producer.queue, store: producer.store },
-      { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
+      },
     );
-    await producer.store.update(runId, {
-      state: 'running',
-      enqueueDone: true,
-      total: enq.total,
-      maxLine: enq.maxLine,
-      tenants: enq.tenants,
-      extraColumns: enq.extraColumns,
-    });
     io.logger.info(
       { run: runId, rows: enq.total, queued: enq.queued, problems: enq.problems },
       'enqueued',

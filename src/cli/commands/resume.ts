@@ -3,16 +3,15 @@ import { credentialsFromEnv, loadTenantsFile } from '../../config/tenants';
 import { ConfigError } from '../../domain/errors';
 import { DEFAULT_TENANT } from '../../domain/row';
 import { systemClock } from '../../infra/clock';
-import { readInput } from '../../input';
 import type { InputFormat } from '../../input';
-import { enqueueItems } from '../../queue/producer';
 import { releaseHeld } from '../../runs/release-held';
+import { submitRun } from '../../runs/submit-run';
 import { waitForRun } from '../../runs/wait-for-run';
 import { ensureRedis } from '../ensure';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
 import { progressView } from '../progress';
-import { openProducer, openWorkerRuntime, tenantSource } from '../runtime';
+import { openProducer, openWorkerRuntime, queueSettings, tenantSource } from '../runtime';
 import { reportFormatOf, settingsFrom, type RunFlags } from './run';
 
 /**
@@ -69,22 +68,16 @@ export async function resumeCommand(
           { run: runId },
           'the run stopped while enqueuing: reading the input again (rows already queued or done are not added twice)',
         );
-        const enq = await enqueueItems(
-          readInput(meta.source, {
+        await submitRun(
+          { queue: producer.queue, store: producer.store },
+          {
+            runId,
+            source: meta.source,
             format: meta.format as InputFormat,
             knownTenants: source.known ?? new Set([DEFAULT_TENANT]),
-          }),
-          { queue: producer.queue, store: producer.store },
-          { runId, settings: { prefix: settings.prefix, attempts: settings.attempts + 3 } },
+            settings: queueSettings(settings),
+          },
         );
-        await producer.store.update(runId, {
-          state: 'running',
-          enqueueDone: true,
-          total: enq.total,
-          maxLine: enq.maxLine,
-          tenants: enq.tenants,
-          extraColumns: enq.extraColumns,
-        });
       } else {
         await producer.store.update(runId, { state: 'running' });
       }

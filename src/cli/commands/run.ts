@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import {
   resolveSettings,
   SETTINGS_DOC,
@@ -11,9 +10,8 @@ import { credentialsFromEnv, loadTenantsFile, type TenantsFile } from '../../con
 import { ConfigError, InputError } from '../../domain/errors';
 import type { Emulator } from '../../emulator';
 import { systemClock } from '../../infra/clock';
-import { detectFormat, readInput } from '../../input';
-import { enqueueItems } from '../../queue/producer';
-import { newRunId } from '../../runs/keys';
+import { detectFormat } from '../../input';
+import { submitRun } from '../../runs/submit-run';
 import { waitForRun } from '../../runs/wait-for-run';
 import { parseFaults } from '../emulator-flags';
 import { describePlanInputs, fetchPlanInputs } from '../../plan/plan-inputs';
@@ -26,6 +24,7 @@ import {
   emulatorTenantSource,
   openProducer,
   openWorkerRuntime,
+  queueSettings,
   tenantSource,
   type TenantSource,
 } from '../runtime';
@@ -127,48 +126,32 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
           });
     if (planned) io.logger.info(describePlanInputs(planned));
 
-    const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
-    await producer.store.create({
-      id: runId,
-      source: resolve(file),
-      format,
-      createdAt: Date.now(),
-      state: 'enqueuing',
-      enqueueDone: false,
-      extraColumns: [],
-      tenants: [],
-      options: {
-        endpoint,
-        emulator: Boolean(flags.emulator),
-        tenantsFile: flags.tenants ? resolve(flags.tenants) : null,
-        plan: planned !== undefined,
-      },
-    });
-    if (planned) await producer.store.setExisting(runId, planned.existingCounts);
-    io.logger.info({ run: runId }, `run ${runId} started`);
     const view = progressView({
       tty: io.isTTY,
       logger: io.logger,
       stream: io.stderr,
       quiet: flags.quiet ?? false,
     });
-    const enq = await enqueueItems(
-      readInput(file, { format, ...(source.known ? { knownTenants: source.known } : {}) }),
+    const { runId } = await submitRun(
       { queue: producer.queue, store: producer.store },
       {
-        runId,
-        settings: { prefix: settings.prefix, attempts: settings.attempts + 3 },
+        source: resolve(file),
+        format,
+        ...(source.known ? { knownTenants: source.known } : {}),
+        settings: queueSettings(settings),
         ...(planned ? { existing: planned.existing } : {}),
+        options: {
+          endpoint,
+          emulator: Boolean(flags.emulator),
+          tenantsFile: flags.tenants ? resolve(flags.tenants) : null,
+          plan: planned !== undefined,
+        },
+        onCreated: async (id) => {
+          if (planned) await producer.store.setExisting(id, planned.existingCounts);
+          io.logger.info({ run: id }, `run ${id} started`);
+        },
       },
     );
-    await producer.store.update(runId, {
-      state: 'running',
-      enqueueDone: true,
-      total: enq.total,
-      maxLine: enq.maxLine,
-      tenants: enq.tenants,
-      extraColumns: enq.extraColumns,
-    });
 
     const interrupted = new Promise<'interrupted'>((r) =>
       io.signal.addEventListener('abort', () => r('interrupted'), { once: true }),
