@@ -14,4 +14,4 @@ export {
   type RunSummary,
   type TenantRow,
   type FailureRow,
-} from './run-view';
+} from '../runs/run-view';

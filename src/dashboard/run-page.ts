@@ -2,7 +2,7 @@ import { STATUSES } from '../domain/status';
 import { timelineSvg } from './chart';
 import { formatDuration, formatTime, markup, raw, type Html } from './html';
 import { page, type PageContext } from './layout';
-import type { FailureRow, RunView } from './run-view';
+import type { FailureRow, RunView } from '../runs/run-view';
 
 const runPath = (id: string) => `/runs/${encodeURIComponent(id)}`;
 

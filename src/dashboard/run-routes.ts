@@ -11,7 +11,7 @@ import { markup } from './html';
 import { page, type PageContext } from './layout';
 import { reportStream } from './report-stream';
 import { runPage, runSections } from './run-page';
-import { listRuns, loadRunView } from './run-view';
+import { listRuns, loadRunView } from '../runs/run-view';
 import { runsPage, runsTableBody } from './runs-page';
 
 export interface RunRoutesDeps {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { formatTime, markup, type Html } from './html';
 import { page, type PageContext } from './layout';
-import type { Progress, RunSummary } from './run-view';
+import type { Progress, RunSummary } from '../runs/run-view';
 
 export function progressCell(p: Progress): Html {
   return markup`<span class="bar"><span class="fill" style="width:${p.percent}%"></span></span> <span data-field="percent">${p.percent} %</span> <span class="muted" data-field="rows">${p.settled}/${p.total ?? '?'}</span>`;

@@ -43,6 +43,26 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
     expect(res.stdout).toMatch(/created\s+\d+/);
     expect(res.stdout).toMatch(/rows\/s/);
     expect(res.stdout).toContain(`report: ${report} (${input.length} rows)`);
+
+    // `status` shows the same run: a table for people, JSON for scripts.
+    const runId = /Run (r[\w-]+)/.exec(res.stdout)![1]!;
+    const status = await runCli(['status', runId, '--prefix', prefix], {
+      env: { REDIS_URL: redisUrl() },
+    });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      `run ${runId}  finished  100%  ${input.length}/${input.length} rows`,
+    );
+    expect(status.stdout).toMatch(/^acme\s+13\s+10\s+1\s+0\s+2\s+0\s+-/m);
+    const json = await runCli(['status', runId, '--prefix', prefix, '--json'], {
+      env: { REDIS_URL: redisUrl() },
+    });
+    const view = JSON.parse(json.stdout) as {
+      progress: { percent: number };
+      counts: { byStatus: Record<string, number> };
+    };
+    expect(view.progress.percent).toBe(100);
+    expect(view.counts.byStatus.exists).toBe(1);
   });
 
   it('exits 2 with a message that says what to do for a missing file and for missing credentials', async () => {

@@ -1,11 +1,13 @@
 import { systemClock } from '../../infra/clock';
-import { runProgress, type RunProgress } from '../../runs/wait-for-run';
+import { loadRunView, type RunView } from '../../runs/run-view';
 import { ensureRedis } from '../ensure';
 import { print, type CliIo } from '../io';
 import { openProducer } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
 
-/** `status [run-id]`: one run's counts per status and tenant (or the list of runs). */
+const FAILURES_SHOWN = 10;
+
+/** `status [run-id]`: the run page's figures in a terminal (or the list of runs). */
 export async function statusCommand(
   runId: string | undefined,
   flags: RunFlags & { json?: boolean; watch?: boolean },
@@ -18,6 +20,7 @@ export async function statusCommand(
     if (!runId) {
       const runs = await producer.store.list(50);
       if (flags.json) print(io, JSON.stringify(runs));
+      else if (runs.length === 0) print(io, `no runs under prefix ${settings.prefix}`);
       else
         for (const r of runs)
           print(
@@ -27,11 +30,20 @@ export async function statusCommand(
       return 0;
     }
     for (;;) {
-      const p = await runProgress(producer.store, runId);
-      const held = await producer.store.held(runId);
-      if (flags.json) print(io, JSON.stringify({ ...p, held }));
-      else print(io, formatStatus(p, held));
-      if (!flags.watch || p.settled || io.signal.aborted) return 0;
+      const view = await loadRunView(
+        { redis: producer.redis, store: producer.store, prefix: settings.prefix },
+        runId,
+        { failures: true },
+      );
+      if (!view) {
+        print(
+          io,
+          `run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status)`,
+        );
+        return 2;
+      }
+      print(io, flags.json ? JSON.stringify(view) : formatStatus(view));
+      if (!flags.watch || view.progress.complete || io.signal.aborted) return 0;
       await systemClock.sleep(1000, io.signal).catch(() => {});
     }
   } finally {
@@ -39,35 +51,46 @@ export async function statusCommand(
   }
 }
 
-export function formatStatus(
-  p: RunProgress,
-  held: Record<string, { code: string; message: string }>,
-): string {
+export function formatStatus(v: RunView): string {
+  const { meta, progress, counts } = v;
   const lines = [
-    `run ${p.meta.id}  ${p.meta.state}${p.settled ? ' (settled)' : ''}  ${p.counts.done + p.counts.held}/${p.meta.total ?? '?'} rows  source ${p.meta.source}`,
-  ];
-  lines.push(
-    Object.entries(p.counts.byStatus)
+    `run ${meta.id}  ${meta.state}  ${progress.percent}%  ${progress.settled}/${progress.total ?? '?'} rows  source ${meta.source}`,
+    Object.entries(counts.byStatus)
       .map(([s, n]) => `${s} ${n}`)
-      .join('  ') + (p.counts.held ? `  held ${p.counts.held}` : ''),
-  );
-  const tenants = Object.entries(p.counts.byTenant).sort(([a], [b]) => a.localeCompare(b));
-  if (tenants.length) {
-    lines.push('tenant'.padEnd(24) + 'created  exists  failed  other   held  note');
-    for (const [t, c] of tenants.slice(0, 50)) {
-      const other = Object.entries(c)
-        .filter(([s]) => !['created', 'exists', 'failed', 'held'].includes(s))
-        .reduce((a, [, n]) => a + (n ?? 0), 0);
-      const note = held[t] ? `HELD ${held[t].code}: resume with --tenant ${t}` : '';
+      .join('  ') + (counts.held ? `  held ${counts.held}` : ''),
+  ];
+  if (v.tenants.length) {
+    lines.push(
+      '',
+      `${'tenant'.padEnd(20)}${['done', 'created', 'exists', 'failed', 'other', 'held', 'throttle'].map((h) => h.padStart(9)).join('')}  note`,
+    );
+    for (const t of v.tenants.slice(0, 50)) {
+      const wait = t.throttleWaitMs ? `${(t.throttleWaitMs / 1000).toFixed(1)}s` : '-';
+      const note = t.heldReason
+        ? `HELD ${t.heldReason.code}: fix credentials, then resume ${meta.id} --tenant ${t.tenant}`
+        : '';
       lines.push(
-        t.padEnd(24) +
-          [c.created ?? 0, c.exists ?? 0, c.failed ?? 0, other, c.held ?? 0]
-            .map((n) => String(n).padStart(7))
-            .join(' ') +
+        t.tenant.padEnd(20) +
+          [t.done, t.created, t.exists, t.failed, t.other, t.held, wait]
+            .map((n) => String(n).padStart(9))
+            .join('') +
           `  ${note}`,
       );
     }
-    if (tenants.length > 50) lines.push(`… ${tenants.length - 50} more tenants (--json for all)`);
+    if (v.tenants.length > 50)
+      lines.push(`… ${v.tenants.length - 50} more tenants (--json for all)`);
+  }
+  const failures = v.failures?.rows ?? [];
+  if (failures.length) {
+    lines.push(
+      '',
+      `rows not created or existing: ${v.unsuccessful}${failures.length > FAILURES_SHOWN ? ` (first ${FAILURES_SHOWN})` : ''}`,
+    );
+    for (const f of failures.slice(0, FAILURES_SHOWN)) {
+      lines.push(
+        `  line ${f.line}  ${f.tenant}  ${f.appName}  ${f.held ? 'held' : f.status}  ${f.errorCode ?? ''}  ${f.errorMsg ?? ''}  ${f.requestId ?? ''}`.trimEnd(),
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { SUCCESS_STATUSES, type Status } from '../domain/status';
 import { readTimeline, type Timeline } from '../metrics/timeline';
-import type { HoldReason, RunCounts, RunMeta, RunStore, TenantCounts } from '../runs/run-store';
-import { runProgress } from '../runs/wait-for-run';
+import type { HoldReason, RunCounts, RunMeta, RunStore, TenantCounts } from './run-store';
+import { runProgress } from './wait-for-run';
 
 export interface Progress {
   /** Rows settled: a final outcome, or held. */
