@@ -292,12 +292,9 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           case 'created':
             return finish({ status: 'created', appId: cls.appId, ...http, ...rid });
           case 'exists':
-            if (st.ambiguous) return reconcile(t, { status: 'exists', ...err });
-            return finish({
-              status: 'exists',
-              ...err,
-              ...(data.knownAppId ? { appId: data.knownAppId } : {}),
-            });
+            // Always looked up: it fills in the app id, and an app created after the row was
+            // queued is ours even when this job saw no ambiguity (a twin run of it after a stall).
+            return reconcile(t, { status: 'exists', ...err });
           case 'maybe_exists': {
             if (st.ambiguous) return reconcile(t, { status: 'rejected', ...err });
             const found = await lookup(t);

@@ -24,8 +24,6 @@ export interface ProvisionJobData {
   appName: string;
   line: number;
   extra?: Record<string, string>;
-  /** Known app id from the plan, for an `exists` row. */
-  knownAppId?: string;
   st?: JobProgress;
 }
 

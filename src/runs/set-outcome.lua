@@ -7,6 +7,8 @@ if old then
   local o = cjson.decode(old)
   local oldHeld = o.held == true
   if ARGV[6] == '1' and not oldHeld then return 0 end
+  -- "created" is a fact about the account; a later twin run's "exists" cannot undo it.
+  if not oldHeld and o.status == 'created' and ARGV[3] ~= 'created' then return 0 end
   local oldKey = oldHeld and 'held' or o.status
   redis.call('HINCRBY', KEYS[2], oldKey, -1)
   redis.call('HINCRBY', KEYS[2], 't|' .. o.tenant .. '|' .. oldKey, -1)
