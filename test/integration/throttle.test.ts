@@ -27,7 +27,8 @@ describe('429 from the API', () => {
       settings: { rate: '20/1s', concurrency: 10, attempts: 2 },
     });
     // The emulator's limit for `free` is raised so only `tight` is throttled.
-    h.emulator.addTenant({ id: 'free',
+    h.emulator.addTenant({
+      id: 'free',
       ak: 'AK_F',
       sk: 'sk-f',
       projectId: 'p-f',
