@@ -6,16 +6,12 @@ import type { Clock } from '../infra/clock';
 import type { Logger } from '../infra/logger';
 import type { JobProgress, ProvisionJobData } from '../queue/provision-queue';
 import type { TenantLimiter } from '../queue/tenant-limiter';
-import {
-  nextDelay,
-  throttleDelay,
-  type BackoffOptions,
-  type ThrottleOptions,
-} from '../rtc/backoff';
+import type { BackoffOptions, ThrottleOptions } from '../rtc/backoff';
 import { classify, type Classification } from '../rtc/classify';
 import { findAppByName } from '../rtc/find-app';
 import type { ApiResult } from '../rtc/types';
 import type { HoldReason, RunStore } from '../runs/run-store';
+import { decide } from './decide';
 import { buildOutcome, freshProgress, type Decision } from './outcome-builder';
 import type { TenantDirectory, TenantRuntime } from './tenant-directory';
 
@@ -280,125 +276,42 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
           st.ambiguous = true;
           throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
         }
-        const http = result ? { httpStatus: result.status } : {};
-        const rid = result?.requestId ? { requestId: result.requestId } : {};
-        const err = {
-          ...http,
-          ...rid,
-          ...(result?.errorCode ? { errorCode: result.errorCode } : {}),
-          ...(result?.errorMsg ? { errorMsg: result.errorMsg } : {}),
-        };
-        switch (cls.kind) {
-          case 'created':
-            return finish({ status: 'created', appId: cls.appId, ...http, ...rid });
-          case 'exists':
-            // Always looked up: it fills in the app id, and an app created after the row was
-            // queued is ours even when this job saw no ambiguity (a twin run of it after a stall).
-            return reconcile(t, { status: 'exists', ...err });
-          case 'maybe_exists': {
-            if (st.ambiguous) return reconcile(t, { status: 'rejected', ...err });
+        const step = decide({
+          cls,
+          result,
+          st,
+          refreshable: t.refreshable,
+          now: clock.now(),
+          backoff: options.backoff,
+          throttle: options.throttle,
+          random: deps.random,
+        });
+        if (cls.kind === 'failed')
+          logger.warn({ tenant: t.id, line: data.line, code: cls.code }, 'terminal failure');
+        switch (step.kind) {
+          case 'finish':
+            if (step.markFull) await store.markFull(data.runId, data.tenant);
+            return finish(step.decision);
+          case 'reconcile':
+            if (step.markFull) await store.markFull(data.runId, data.tenant);
+            return reconcile(t, step.answer);
+          case 'lookup': {
             const found = await lookup(t);
-            return finish(
-              found ? { status: 'exists', appId: found, ...err } : { status: 'rejected', ...err },
-            );
+            return finish(found ? { ...step.answer, status: 'exists', appId: found } : step.answer);
           }
-          case 'quota':
-            await store.markFull(data.runId, data.tenant);
-            if (st.ambiguous) return reconcile(t, { status: 'quota_exceeded', ...err });
-            return finish({ status: 'quota_exceeded', ...err });
-          case 'auth':
-            // An IAM token can expire or be revoked under us: one fresh token before the breaker.
-            if (t.refreshable && result?.status === 401 && !st.refreshed) {
-              st.refreshed = true;
-              t.client.invalidateToken();
-              continue;
-            }
-            throw new Held({
-              code: cls.code,
-              message: cls.msg,
-              ...http,
-              ...rid,
-              at: new Date(clock.now()).toISOString(),
-            });
-          case 'refresh_token':
-            if (st.refreshed) {
-              throw new Held({
-                code: result?.errorCode ?? 'APIGW.0307',
-                message: 'token refused again after a refresh',
-                ...http,
-                ...rid,
-                at: new Date(clock.now()).toISOString(),
-              });
-            }
-            st.refreshed = true;
+          case 'hold':
+            throw new Held(step.reason);
+          case 'refresh-token':
             t.client.invalidateToken();
             continue;
-          case 'throttled': {
-            st.throttles++;
-            const wait = throttleDelay(
-              st.throttles,
-              options.throttle,
-              deps.random,
-              cls.retryAfterMs,
-            );
-            if (wait === 'stop') {
-              return finish({
-                status: 'failed',
-                ...err,
-                errorMsg: `throttled ${st.throttles} times (APIGW.0308); gave up`,
-              });
-            }
-            observer?.onThrottle?.(t.id, wait, data.runId);
-            await limiter.pause(t.id, (await limiter.now()) + wait);
+          case 'pause-tenant':
+            observer?.onThrottle?.(t.id, step.waitMs, data.runId);
+            await limiter.pause(t.id, (await limiter.now()) + step.waitMs);
             continue;
-          }
-          case 'retry': {
-            if (cls.ambiguous) st.ambiguous = true;
-            st.lastError = {
-              ...err,
-              ...(cls.code ? { code: cls.code } : {}),
-              ...(cls.msg ? { msg: cls.msg } : {}),
-            };
-            const delay = nextDelay(
-              st.attempts,
-              options.backoff,
-              deps.random,
-              clock.now() - st.startedAt,
-              result?.retryAfterMs,
-            );
-            if (delay === 'stop') {
-              const last = st.lastError;
-              const gaveUp: Decision = {
-                status: 'failed',
-                ...http,
-                ...rid,
-                ...(last.code ? { errorCode: last.code } : {}),
-                errorMsg: `gave up after ${st.attempts} attempts: ${last.msg ?? last.code ?? 'server error'}`,
-              };
-              if (st.ambiguous) return reconcile(t, gaveUp);
-              return finish({
-                status: 'failed',
-                ...http,
-                ...rid,
-                ...(last.code ? { errorCode: last.code } : {}),
-                errorMsg: `gave up after ${st.attempts} attempts: ${last.msg ?? last.code ?? 'server error'}`,
-              });
-            }
+          case 'retry':
             observer?.onRetry?.(t.id, data.runId);
             await job.updateData({ ...data, st });
-            throw new RetryableError(cls.code ?? 'ERR_RETRY', cls.msg ?? 'retryable failure', {
-              retryAfterMs: delay,
-            });
-          }
-          case 'rejected':
-            return finish({ status: 'rejected', ...err });
-          case 'failed':
-            logger.warn({ tenant: t.id, line: data.line, code: cls.code }, 'terminal failure');
-            return finish({
-              status: 'failed',
-              ...err,
-              ...(cls.msg && !result ? { errorMsg: cls.msg } : {}),
-            });
+            throw new RetryableError(step.code, step.msg, { retryAfterMs: step.delayMs });
         }
       }
     }
