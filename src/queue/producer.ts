@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { jobIdFor } from '../domain/job-id';
 import type { Outcome } from '../domain/outcome';
-import type { InputItem, RowProblem } from '../domain/row';
+import type { InputItem, Row, RowProblem } from '../domain/row';
 import type { RunStore } from '../runs/run-store';
 import { jobOptions, type ProvisionJobData, type QueueSettings } from './provision-queue';
 
@@ -20,6 +20,8 @@ export interface EnqueueOptions {
   chunkSize?: number;
   /** Known existing apps from a plan: tenant → name → app id; those rows become `exists` without a call. */
   existing?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Request ids of the listing calls per tenant, carried to those rows' report lines. */
+  existingRequestIds?: ReadonlyMap<string, readonly string[]>;
   onProgress?: (p: { read: number; queued: number }) => void;
 }
 
@@ -77,7 +79,9 @@ export async function enqueueItems(
       tenants.add(row.tenant);
       const knownId = options.existing?.get(row.tenant)?.get(row.appName);
       if (knownId !== undefined) {
-        settled.push(existsFromPlan(row.line, row.tenant, row.appName, knownId, row.extra));
+        settled.push(
+          existsFromPlan(row, knownId, options.existingRequestIds?.get(row.tenant) ?? []),
+        );
       } else {
         const data: ProvisionJobData = {
           runId: options.runId,
@@ -115,27 +119,24 @@ export function problemOutcome(p: RowProblem): Outcome {
   };
 }
 
-function existsFromPlan(
-  line: number,
-  tenant: string,
-  appName: string,
-  appId: string,
-  extra: Record<string, string>,
-): Outcome {
+/** A row the plan found in the account: `exists`, with the listing calls' request ids. */
+function existsFromPlan(row: Row, appId: string, requestIds: readonly string[]): Outcome {
   const now = new Date().toISOString();
+  const last = requestIds.at(-1);
   return {
-    line,
-    tenant,
-    appName,
+    line: row.line,
+    tenant: row.tenant,
+    appName: row.appName,
     status: 'exists',
     appId,
     errorMsg: 'already exists (found by plan; not sent)',
-    requestIds: [],
+    ...(last ? { requestId: last } : {}),
+    requestIds: [...requestIds],
     attempts: 0,
     reconciled: false,
     startedAt: now,
     finishedAt: now,
     durationMs: 0,
-    extra,
+    extra: row.extra,
   };
 }

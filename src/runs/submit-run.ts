@@ -16,6 +16,7 @@ export interface SubmitOptions {
   settings: QueueSettings;
   /** From the plan: tenant → name → app id of apps that exist already. */
   existing?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  existingRequestIds?: ReadonlyMap<string, readonly string[]>;
   /** Recorded with the run for later commands; no secrets. */
   options?: Record<string, unknown>;
   /** Called once the run record exists, before any row is queued. */
@@ -56,6 +57,7 @@ export async function submitRun(
       runId,
       settings: o.settings,
       ...(o.existing ? { existing: o.existing } : {}),
+      ...(o.existingRequestIds ? { existingRequestIds: o.existingRequestIds } : {}),
       ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
     },
   );

@@ -33,7 +33,12 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
     expect(count('invalid_input')).toBe(1);
     expect(count('duplicate_in_input')).toBe(1);
     expect(count('created')).toBe(input.length - 3);
-    expect(rows.find((r) => r.status === 'exists')!.app_name).toBe('acme-legacy-portal');
+    const exists = rows.find((r) => r.status === 'exists')!;
+    expect(exists.app_name).toBe('acme-legacy-portal');
+    // Found by the plan's listing: its app id and the listing's request id, never sent.
+    expect(exists.app_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(exists.request_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(exists.attempts).toBe('0');
     for (const r of rows.filter((x) => x.status === 'created')) {
       expect(r.app_id).toMatch(/^[0-9a-f]{32}$/);
       expect(r.request_id).toMatch(/^[0-9a-f]{32}$/);

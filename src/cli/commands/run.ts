@@ -139,7 +139,9 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         format,
         ...(source.known ? { knownTenants: source.known } : {}),
         settings: queueSettings(settings),
-        ...(planned ? { existing: planned.existing } : {}),
+        ...(planned
+          ? { existing: planned.existing, existingRequestIds: planned.listing.requestIds }
+          : {}),
         options: {
           endpoint,
           emulator: Boolean(flags.emulator),
