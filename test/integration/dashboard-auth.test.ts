@@ -10,7 +10,6 @@ import { jobIdFor } from '../../src/domain/job-id';
 import { startEmulator } from '../../src/emulator';
 import { systemClock } from '../../src/infra/clock';
 import { silentLogger } from '../../src/infra/logger';
-import { createRunStatsRecorder } from '../../src/metrics';
 import {
   createProvisionQueue,
   QUEUE_NAME,
@@ -252,17 +251,13 @@ describe('bull-board', () => {
       { redisUrl: redisUrl(), prefix, rate: '100/1s', concurrency: '4' },
       {},
     );
-    const recorder = createRunStatsRecorder(
-      { prefix },
-      { redis, clock: systemClock, logger: silentLogger() },
-    );
+    // The runtime records per-run stats itself; closing it flushes them.
     const runtime = openWorkerRuntime({
       settings,
       tenants: { resolve: (id) => (id === 'acme' ? tenant : undefined) },
       endpoint: emulator.url,
       iamEndpoint: emulator.url,
       logger: silentLogger(),
-      observer: recorder,
     });
     cleanups.push(() => runtime.close(1000));
     const runId = 'r20260101-040000-cafe';
@@ -295,7 +290,7 @@ describe('bull-board', () => {
     runtime.start();
     const done = await waitForRun(store, runId, { clock: systemClock, intervalMs: 25 });
     expect(done.counts.byStatus.created).toBe(2);
-    await recorder.close();
+    await runtime.close(1000);
 
     app = await buildDashboard({ prefix, token: TOKEN }, { redis, queue });
     const res = await app.inject({
