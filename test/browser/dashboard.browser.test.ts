@@ -11,15 +11,9 @@ import { resolveSettings } from '../../src/config/settings';
 import { emulatorTenantSource, openProducer, openWorkerRuntime } from '../../src/cli/runtime';
 import { buildDashboard } from '../../src/dashboard';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { systemClock } from '../../src/infra/clock';
 import { silentLogger } from '../../src/infra/logger';
 import { readInput } from '../../src/input';
-import {
-  composeObservers,
-  createMetricsRegistry,
-  createProcessorMetrics,
-  createRunStatsRecorder,
-} from '../../src/metrics';
+import { createMetricsRegistry, createProcessorMetrics } from '../../src/metrics';
 import { QUEUE_NAME } from '../../src/queue/provision-queue';
 import { enqueueItems } from '../../src/queue/producer';
 import { deletePrefix, redisUrl, testPrefix, testRedis } from '../helpers/redis';
@@ -111,32 +105,18 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     );
     const producer = openProducer(settings);
     cleanups.push(() => producer.close());
-    const recorder = createRunStatsRecorder(
-      { prefix, flushIntervalMs: 200 },
-      { redis, clock: systemClock, logger: silentLogger() },
-    );
-    // Until the processor's hooks pass the run id, this single-run process supplies it.
-    const observer = composeObservers([
-      createProcessorMetrics(createMetricsRegistry()),
-      {
-        onCall: (t, r, c, k, id?: string) => recorder.onCall(t, r, c, k, id ?? RUN_ID),
-        onOutcome: (o, id?: string) => recorder.onOutcome(o, id ?? RUN_ID),
-        onRetry: (t) => recorder.onRetry(t),
-        onThrottle: (t, ms) => recorder.onThrottle(t, ms),
-      },
-    ]);
+    // The runtime records the run's time series itself (the processor passes the run id).
     const runtime = openWorkerRuntime({
       settings,
       tenants: emulatorTenantSource(emulator, undefined),
       endpoint: emulator.url,
       iamEndpoint: emulator.url,
       logger: silentLogger(),
-      observer,
+      observer: createProcessorMetrics(createMetricsRegistry()),
     });
     let runtimeClosed = false;
     cleanups.push(async () => {
       if (!runtimeClosed) await runtime.close(1000);
-      await recorder.close();
     });
     await producer.store.create({
       id: RUN_ID,
