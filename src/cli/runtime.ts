@@ -117,7 +117,11 @@ export interface WorkerRuntimeOptions {
   backoff?: Partial<BackoffOptions>;
   throttle?: Partial<ThrottleOptions>;
   workerSettings?: Partial<Omit<WorkerSettings, 'prefix' | 'backoff'>>;
+  /** Limiter waits up to this long sleep in the worker; longer ones park the job in `delayed`. */
+  inlineWaitMs?: number;
 }
+
+export const DEFAULT_INLINE_WAIT_MS = 1000;
 
 /** Everything a worker process needs, wired once; `close()` releases it all (bounded). */
 export function openWorkerRuntime(o: WorkerRuntimeOptions) {
@@ -175,7 +179,9 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
       observer,
     },
     {
-      inlineWaitMs: 250,
+      // A second: short waits at fast limits stay in the worker (a parked job rejoins the back of
+      // the queue and loses its slot); the documented 60/60s limit still parks every wait.
+      inlineWaitMs: o.inlineWaitMs ?? DEFAULT_INLINE_WAIT_MS,
       backoff,
       throttle: { ...DEFAULT_THROTTLE, maxThrottles: settings.maxThrottles, ...o.throttle },
       ...(settings.globalRate ? { global: settings.globalRate } : {}),

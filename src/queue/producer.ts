@@ -55,13 +55,24 @@ export async function enqueueItems(
     extraColumns: [],
   };
 
+  // One chunk is written while the next is read: parsing and Redis round trips overlap. At most
+  // one write is in flight, so memory stays bounded by two chunks and errors surface in order.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (chunk.length) await deps.queue.addBulk(chunk);
-    if (settled.length) await deps.store.setOutcomes(options.runId, settled, { keepFinal: true });
-    result.queued += chunk.length;
+    const jobs = chunk;
+    const outcomes = settled;
     chunk = [];
     settled = [];
-    options.onProgress?.({ read: result.total, queued: result.queued });
+    await inFlight;
+    inFlight = (async () => {
+      if (jobs.length) await deps.queue.addBulk(jobs);
+      if (outcomes.length)
+        await deps.store.setOutcomes(options.runId, outcomes, { keepFinal: true });
+      result.queued += jobs.length;
+      options.onProgress?.({ read: result.total, queued: result.queued });
+    })();
+    // Surfaces a failed write at the next flush; never left unhandled meanwhile.
+    inFlight.catch(() => {});
   };
 
   for await (const item of items) {
@@ -100,6 +111,7 @@ export async function enqueueItems(
     if (chunk.length + settled.length >= chunkSize) await flush();
   }
   await flush();
+  await inFlight;
   result.tenants = [...tenants];
   result.extraColumns = [...extraColumns];
   return result;
