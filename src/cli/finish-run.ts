@@ -18,7 +18,8 @@ export async function finishRun(
   const meta = await store.get(runId);
   if (!meta) throw new Error(`run ${runId} not found`);
   const held = await store.held(runId);
-  const finishedAt = Date.now();
+  // The last outcome already finished it (with its time), unless rows are held.
+  const finishedAt = meta.finishedAt ?? Date.now();
   await store.update(runId, { state: 'finished', finishedAt });
   const path = options.report ?? defaultReportPath(runId, options.format);
   const { summary, rows } = await writeRunReport(

@@ -1,6 +1,6 @@
 import { createLogger } from '../infra/logger';
 import type { CliIo } from './io';
-import { buildProgram, exitCodeFor } from './program';
+import { buildProgram, exitCodeFor, messageFor } from './program';
 
 async function main(): Promise<void> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'rtc-provisioner' });
@@ -30,9 +30,15 @@ async function main(): Promise<void> {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       code = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    } else if (controller.signal.aborted) {
+      // Stopped on request before anything could be lost: queued rows wait for `resume`.
+      process.stderr.write(
+        'rtc-provisioner: interrupted; nothing was lost (a started run continues with: rtc-provisioner resume <run-id>)\n',
+      );
+      code = 0;
     } else {
       code = exitCodeFor(err);
-      process.stderr.write(`rtc-provisioner: ${e.message ?? String(err)}\n`);
+      process.stderr.write(`rtc-provisioner: ${messageFor(err)}\n`);
       if (code === 1) logger.error({ err }, 'unexpected error');
     }
   }

@@ -16,7 +16,21 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof InfrastructureError) return 3;
   if (err instanceof ConfigError || err instanceof InputError) return 2;
   if (err instanceof ProvisionerError && err.code === 'ERR_INPUT') return 2;
+  if (isAddressInUse(err)) return 2;
   return 1;
+}
+
+export function isAddressInUse(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === 'EADDRINUSE';
+}
+
+/** What the operator reads on stderr: the message, with the fix where we know it. */
+export function messageFor(err: unknown): string {
+  if (isAddressInUse(err)) {
+    const { port, address } = err as { port?: number; address?: string };
+    return `${address ?? ''}:${port ?? '?'} is already in use: pick another --port (0 picks a free one)`;
+  }
+  return (err as { message?: string } | undefined)?.message ?? String(err);
 }
 
 const common = (cmd: Command) =>

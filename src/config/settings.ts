@@ -119,6 +119,21 @@ const ENV: Record<string, keyof SettingsInput> = Object.fromEntries(
   SETTINGS_DOC.map(([k, env]) => [env, k]),
 );
 
+/** What each value must look like, for error messages. */
+const EXPECTED: Record<string, string> = {
+  redisUrl: 'a URL like redis://127.0.0.1:6379',
+  prefix: '1–32 letters, digits, - or _',
+  endpoint: 'a URL like https://rtc-api.myhuaweicloud.com',
+  iamEndpoint: 'a URL like https://iam.myhuaweicloud.com',
+  quota: 'a whole number ≥ 1',
+  concurrency: 'a whole number from 1 to 1000',
+  attempts: 'a whole number from 1 to 50',
+  timeoutMs: 'milliseconds, a whole number ≥ 1',
+  maxThrottles: 'a whole number ≥ 1',
+  shutdownTimeoutMs: 'milliseconds, a whole number ≥ 1',
+  lockMs: 'milliseconds, a whole number ≥ 1000',
+};
+
 /** defaults < environment < flags; the result is frozen. */
 export function resolveSettings(
   flags: Partial<Record<keyof SettingsInput, unknown>>,
@@ -133,7 +148,11 @@ export function resolveSettings(
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
     const doc = SETTINGS_DOC.find(([k]) => k === key);
-    throw new ConfigError(`${doc ? `${doc[2].split(' ')[0]} / ${doc[1]}` : key}: ${issue.message}`);
+    const where = doc ? `${doc[2].split(' ')[0]} / ${doc[1]}` : key;
+    const expected = EXPECTED[key] ?? issue.message;
+    throw new ConfigError(
+      `${where}: got ${JSON.stringify(merged[key])}; expected ${expected}${doc ? ` (default ${doc[3]})` : ''}`,
+    );
   }
   const s = parsed.data;
   return Object.freeze({

@@ -49,7 +49,8 @@ export async function startPrivateRedis(
   }
   args.push('--appendonly', options.appendOnly === false || !options.dir ? 'no' : 'yes');
   if (options.appendOnly !== false && options.dir) args.push('--appendfsync', 'everysec');
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  // Its own process group: a Ctrl-C meant for us must not kill the data under a graceful stop.
+  const child = spawn('redis-server', args, { stdio: 'ignore', detached: true });
   const url = `redis://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let lastError: unknown;

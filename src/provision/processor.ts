@@ -215,7 +215,13 @@ export function createProcessor(deps: ProcessorDeps, options: ProcessorOptions) 
       const created = found.createTime ? Date.parse(found.createTime) : Number.NaN;
       const queuedAt = job.timestamp + (t.client.clockSkewMs() ?? 0) - 1000;
       if (Number.isNaN(created) || created >= queuedAt) {
-        return finish({ ...answer, status: 'created', appId: found.appId, reconciled: true });
+        // Created, not failed: the earlier answer's error fields would only mislead a filter.
+        return finish({
+          status: 'created',
+          appId: found.appId,
+          reconciled: true,
+          ...(answer.requestId ? { requestId: answer.requestId } : {}),
+        });
       }
       return finish({ ...answer, status: 'exists', appId: found.appId });
     }

@@ -59,7 +59,8 @@ export function createProvisionWorker(
   worker.on('failed', (job, err) => {
     if (job) void recordFinalFailure(job, err, deps.store, deps.logger);
   });
-  worker.on('error', (err) => deps.logger.error({ err }, 'worker error'));
+  // Connection errors repeat while Redis is away: one line each, no stack.
+  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'worker error (retrying)'));
   return worker;
 }
 

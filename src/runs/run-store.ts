@@ -49,7 +49,7 @@ export type RunStore = ReturnType<typeof createRunStore>;
 
 export function createRunStore(redis: Redis, prefix: string) {
   if (!('rtcSetOutcome' in redis))
-    redis.defineCommand('rtcSetOutcome', { numberOfKeys: 3, lua: SET_OUTCOME });
+    redis.defineCommand('rtcSetOutcome', { numberOfKeys: 4, lua: SET_OUTCOME });
   const setOutcomeCmd = (
     target: Redis | ReturnType<Redis['pipeline']>,
     runId: string,
@@ -62,6 +62,7 @@ export function createRunStore(redis: Redis, prefix: string) {
       k.outcomes,
       k.counts,
       k.inflight,
+      k.meta,
       String(o.line),
       JSON.stringify(o),
       o.status,
@@ -90,6 +91,16 @@ export function createRunStore(redis: Redis, prefix: string) {
 
     async update(runId: string, patch: Partial<RunMeta>): Promise<void> {
       await redis.hset(runKeys(prefix, runId).meta, serialize(patch));
+    },
+
+    /** Back to `running` (resume): the run finishes again, with a new time, when its rows do. */
+    async reopen(runId: string): Promise<void> {
+      const key = runKeys(prefix, runId).meta;
+      await redis
+        .multi()
+        .hset(key, 'state', JSON.stringify('running'))
+        .hdel(key, 'finishedAt')
+        .exec();
     },
 
     async list(limit = 50): Promise<RunMeta[]> {

@@ -69,5 +69,10 @@ export async function submitRun(
     tenants: enqueued.tenants,
     extraColumns: enqueued.extraColumns,
   });
+  // Workers may have written the last outcome before the run was marked fully queued.
+  const counts = await deps.store.counts(runId);
+  if (counts.done >= enqueued.total) {
+    await deps.store.update(runId, { state: 'finished', finishedAt: Date.now() });
+  }
   return { runId, enqueued };
 }

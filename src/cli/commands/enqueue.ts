@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTenantsFile } from '../../config/tenants';
-import { InputError } from '../../domain/errors';
+import { ConfigError, InputError } from '../../domain/errors';
 import { DEFAULT_TENANT } from '../../domain/row';
 import { detectFormat } from '../../input';
 import { submitRun } from '../../runs/submit-run';
@@ -23,6 +23,14 @@ export async function enqueueCommand(
   await ensureRedis(settings.redisUrl, io.logger);
   const producer = openProducer(settings);
   try {
+    if (flags.runId) {
+      const existing = await producer.store.get(flags.runId);
+      if (existing && existing.source !== resolve(file)) {
+        throw new ConfigError(
+          `run ${flags.runId} was submitted from ${existing.source}; --run-id re-submits that same file only (its rows are never added twice). Enqueue ${file} as a new run without --run-id`,
+        );
+      }
+    }
     const known = tenants ? new Set(tenants.keys()) : new Set([DEFAULT_TENANT]);
     const { runId, enqueued: enq } = await submitRun(
       { queue: producer.queue, store: producer.store },
@@ -35,6 +43,11 @@ export async function enqueueCommand(
         options: { tenantsFile: flags.tenants ? resolve(flags.tenants) : null },
       },
     );
+    if (enq.total === 0) {
+      throw new InputError(
+        `${file} has no rows (an empty file, or a header only): nothing was queued`,
+      );
+    }
     io.logger.info(
       { run: runId, rows: enq.total, queued: enq.queued, problems: enq.problems },
       'enqueued',

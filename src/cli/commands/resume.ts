@@ -6,10 +6,11 @@ import { systemClock } from '../../infra/clock';
 import type { InputFormat } from '../../input';
 import { releaseHeld } from '../../runs/release-held';
 import { submitRun } from '../../runs/submit-run';
-import { waitForRun } from '../../runs/wait-for-run';
-import { ensureRedis } from '../ensure';
+import { runProgress, waitForRun } from '../../runs/wait-for-run';
+import { ensureRedis as ensurePrivateOrShared } from '../redis-setup';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
+import { findRun } from '../run-lookup';
 import { progressView } from '../progress';
 import { openProducer, openWorkerRuntime, queueSettings, tenantSource } from '../runtime';
 import { reportFormatOf, settingsFrom, type RunFlags } from './run';
@@ -23,19 +24,20 @@ export async function resumeCommand(
   flags: RunFlags & { tenant?: string[] },
   io: CliIo,
 ): Promise<number> {
-  const settings = settingsFrom(flags, io.env);
-  const reportFormat = reportFormatOf(flags.reportFormat);
-  await ensureRedis(settings.redisUrl, io.logger);
+  let settings = settingsFrom(flags, io.env);
+  const reportFormat = reportFormatOf(flags.reportFormat, flags.report);
+  // A run that had a private redis-server resumes from its data under .rtc-provisioner/.
+  const redis = await ensurePrivateOrShared(settings.redisUrl, {
+    allowPrivate: true,
+    dir: resolve('.rtc-provisioner', 'redis'),
+    logger: io.logger,
+  });
+  if (redis.url !== settings.redisUrl)
+    settings = Object.freeze({ ...settings, redisUrl: redis.url });
   const producer = openProducer(settings);
   try {
-    const meta = await producer.store.get(runId);
-    if (!meta) {
-      print(
-        io,
-        `run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status)`,
-      );
-      return 2;
-    }
+    const meta = await findRun(producer.store, runId, settings.prefix, io);
+    if (!meta) return 2;
     const tenantsPath =
       flags.tenants ?? (meta.options.tenantsFile as string | null | undefined) ?? undefined;
     const file = tenantsPath ? await loadTenantsFile(tenantsPath, io.env) : undefined;
@@ -55,11 +57,21 @@ export async function resumeCommand(
       );
 
     const source = tenantSource(file, env);
+    // The run's own endpoints, unless the operator names others.
+    const explicit = (flag: string | undefined, envName: string) => flag ?? io.env[envName];
+    const endpoint =
+      explicit(flags.endpoint, 'RTC_ENDPOINT') ??
+      (meta.options.endpoint as string | undefined) ??
+      settings.endpoint;
+    const iamEndpoint =
+      explicit(flags.iamEndpoint, 'RTC_IAM_ENDPOINT') ??
+      (meta.options.iamEndpoint as string | undefined) ??
+      settings.iamEndpoint;
     const runtime = openWorkerRuntime({
       settings,
       tenants: source,
-      endpoint: settings.endpoint,
-      iamEndpoint: settings.iamEndpoint,
+      endpoint,
+      iamEndpoint,
       logger: io.logger,
     });
     try {
@@ -78,11 +90,14 @@ export async function resumeCommand(
             settings: queueSettings(settings),
           },
         );
-      } else {
-        await producer.store.update(runId, { state: 'running' });
       }
       const held = Object.keys(await producer.store.held(runId));
       const targets = flags.tenant?.length ? flags.tenant : held;
+      const releasing = targets.some((t) => held.includes(t));
+      // Only a run with work left is reopened; a finished one keeps its finish time.
+      if (meta.enqueueDone && (releasing || !(await runProgress(producer.store, runId)).settled)) {
+        await producer.store.reopen(runId);
+      }
       for (const t of targets) {
         if (!held.includes(t)) {
           print(io, `tenant ${t} is not held in run ${runId} (held: ${held.join(', ') || 'none'})`);
@@ -116,5 +131,6 @@ export async function resumeCommand(
     }
   } finally {
     await producer.close();
+    if (redis.private) await redis.private.stop();
   }
 }

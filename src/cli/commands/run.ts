@@ -48,8 +48,10 @@ export function settingsFrom(flags: RunFlags, env: NodeJS.ProcessEnv): Settings 
   return resolveSettings(picked, env);
 }
 
-export function reportFormatOf(flag: string | undefined): 'csv' | 'jsonl' {
-  if (flag === undefined || flag === 'csv' || flag === 'jsonl') return flag ?? 'csv';
+/** `--report-format`, else the report path's extension (.jsonl/.ndjson), else CSV. */
+export function reportFormatOf(flag: string | undefined, path?: string): 'csv' | 'jsonl' {
+  if (flag === undefined) return path && /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'csv';
+  if (flag === 'csv' || flag === 'jsonl') return flag;
   throw new ConfigError(`--report-format must be csv or jsonl (got "${flag}")`);
 }
 
@@ -57,7 +59,7 @@ export function reportFormatOf(flag: string | undefined): 'csv' | 'jsonl' {
 export async function runCommand(file: string, flags: RunFlags, io: CliIo): Promise<number> {
   const format = detectFormat(file, flags.format);
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  const reportFormat = reportFormatOf(flags.reportFormat);
+  const reportFormat = reportFormatOf(flags.reportFormat, flags.report);
   let settings = settingsFrom(flags, io.env);
   const tenantsFile: TenantsFile | undefined = flags.tenants
     ? await loadTenantsFile(flags.tenants, io.env)
@@ -132,7 +134,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       stream: io.stderr,
       quiet: flags.quiet ?? false,
     });
-    const { runId } = await submitRun(
+    const { runId, enqueued } = await submitRun(
       { queue: producer.queue, store: producer.store },
       {
         source: resolve(file),
@@ -144,6 +146,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
           : {}),
         options: {
           endpoint,
+          iamEndpoint,
           emulator: Boolean(flags.emulator),
           tenantsFile: flags.tenants ? resolve(flags.tenants) : null,
           plan: planned !== undefined,
@@ -154,6 +157,11 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         },
       },
     );
+    if (enqueued.total === 0) {
+      throw new InputError(
+        `${file} has no rows (an empty file, or a header only): nothing was sent`,
+      );
+    }
 
     const interrupted = new Promise<'interrupted'>((r) =>
       io.signal.addEventListener('abort', () => r('interrupted'), { once: true }),

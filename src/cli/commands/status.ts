@@ -36,9 +36,8 @@ export async function statusCommand(
         { failures: true },
       );
       if (!view) {
-        print(
-          io,
-          `run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status)`,
+        io.stderr.write(
+          `rtc-provisioner: run ${runId} not found under prefix ${settings.prefix} (list runs with: rtc-provisioner status --prefix ${settings.prefix})\n`,
         );
         return 2;
       }
