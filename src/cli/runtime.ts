@@ -117,6 +117,8 @@ export interface WorkerRuntimeOptions {
   backoff?: Partial<BackoffOptions>;
   throttle?: Partial<ThrottleOptions>;
   workerSettings?: Partial<Omit<WorkerSettings, 'prefix' | 'backoff'>>;
+  /** The queue to drain (default: the shared one). */
+  queueName?: string;
   /** Limiter waits up to this long sleep in the worker; longer ones park the job in `delayed`. */
   inlineWaitMs?: number;
 }
@@ -162,6 +164,7 @@ export function openWorkerRuntime(o: WorkerRuntimeOptions) {
     bullConnection,
     {
       prefix: settings.prefix,
+      ...(o.queueName ? { queueName: o.queueName } : {}),
       ...DEFAULT_WORKER_SETTINGS,
       concurrency: settings.concurrency,
       lockDurationMs: settings.lockMs,
@@ -221,9 +224,9 @@ export function queueSettings(settings: Settings): QueueSettings {
 }
 
 /** A producer side: fail-fast connection, the queue and the run store. */
-export function openProducer(settings: Settings) {
+export function openProducer(settings: Settings, queueName?: string) {
   const redis: Redis = producerConnection(settings.redisUrl);
-  const queue = createProvisionQueue(redis, settings.prefix);
+  const queue = createProvisionQueue(redis, settings.prefix, queueName);
   queue.on('error', () => {});
   const store = createRunStore(redis, settings.prefix);
   return {

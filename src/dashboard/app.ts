@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { Logger } from '../infra/logger';
 import { collectClusterMetrics } from '../metrics/cluster-metrics';
-import { createProvisionQueue } from '../queue/provision-queue';
+import { createQueueSet } from './queue-set';
 import { createRunStore } from '../runs/run-store';
 import { createAuthenticator, type DashboardAuthOptions } from './auth';
 import { registerAuthRoutes } from './auth-routes';
@@ -35,7 +35,7 @@ export interface DashboardOptions extends DashboardAuthOptions {
 export interface DashboardDeps {
   /** A connection that fails fast while Redis is down (pages answer 503 rather than hang). */
   redis: Redis;
-  /** Defaults to the provisioning queue under `prefix`, on `redis`. */
+  /** The shared queue (default: opened under `prefix` on `redis`); runs' own queues are added. */
   queue?: Queue;
   logger?: Logger;
   /** This process's own metrics (process_*), served beside the cluster ones. */
@@ -73,10 +73,8 @@ export async function buildDashboard(
       return writable && isBoard(url) && auth.check(req.headers) ? `${internal}${url}` : url;
     },
   });
-  const ownQueue = deps.queue === undefined;
-  const queue = deps.queue ?? createProvisionQueue(deps.redis, options.prefix);
-  if (ownQueue) queue.on('error', () => {});
   const store = createRunStore(deps.redis, options.prefix);
+  const queues = createQueueSet(deps.redis, options.prefix, store, deps.queue);
   const guard = writeGuard({ auth, readOnly, basicRealm: options.basicAuth !== undefined });
   const context = (path: string, authenticated: boolean): PageContext => ({
     authEnabled: auth.enabled,
@@ -128,7 +126,7 @@ export async function buildDashboard(
     });
   });
   app.addHook('onClose', async () => {
-    if (ownQueue) await queue.close().catch(() => {});
+    await queues.close();
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -146,7 +144,7 @@ export async function buildDashboard(
   });
   app.get('/metrics', async (_request, reply) => {
     const cluster = await collectClusterMetrics(
-      { redis: deps.redis, store, queue, prefix: options.prefix },
+      { redis: deps.redis, store, queues: await queues.list(), prefix: options.prefix },
       { ...(options.maxRowSeries ? { maxRowSeries: options.maxRowSeries } : {}) },
     );
     const registry = deps.registry ? Registry.merge([deps.registry, cluster]) : cluster;
@@ -163,12 +161,12 @@ export async function buildDashboard(
   registerRunRoutes(app, {
     redis: deps.redis,
     store,
-    queue,
+    queues,
     prefix: options.prefix,
     context: contextOf,
     guard,
   });
-  await mountBullBoards(app, queue, internal, { writable });
+  await mountBullBoards(app, queues, internal, { writable });
   return app;
 }
 

@@ -1,4 +1,5 @@
-import { Job, type Queue } from 'bullmq';
+import { Job } from 'bullmq';
+import type { QueueSet } from './queue-set';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -17,7 +18,7 @@ import { runsPage, runsTableBody } from './runs-page';
 export interface RunRoutesDeps {
   redis: Redis;
   store: RunStore;
-  queue: Queue;
+  queues: QueueSet;
   prefix: string;
   context: (request: FastifyRequest) => PageContext;
   guard: preHandlerAsyncHookHandler;
@@ -112,7 +113,7 @@ export function registerRunRoutes(app: FastifyInstance, d: RunRoutesDeps): void 
       const ids = await d.store.takeParked(id, tenant);
       let promoted = 0;
       for (const jobId of ids) {
-        const job = await Job.fromId(d.queue, jobId);
+        const job = await Job.fromId(d.queues.forRun(meta), jobId);
         if (job && (await job.isDelayed())) {
           await job.promote();
           promoted++;

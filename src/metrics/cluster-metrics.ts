@@ -8,7 +8,8 @@ import { apiStatsKey } from './stats-keys';
 export interface ClusterMetricsDeps {
   redis: Redis;
   store: RunStore;
-  queue: Queue;
+  /** Every queue whose depth counts (the shared one and runs' own). */
+  queues: Queue[];
   prefix: string;
 }
 
@@ -40,7 +41,12 @@ export async function collectClusterMetrics(
   const maxSeries = options.maxRowSeries ?? 1000;
   const [runs, jobCounts, api] = await Promise.all([
     deps.store.list(options.recentRuns ?? 200),
-    deps.queue.getJobCounts(...QUEUE_STATES),
+    Promise.all(deps.queues.map((q) => q.getJobCounts(...QUEUE_STATES))).then((all) => {
+      const sum: Record<string, number> = {};
+      for (const counts of all)
+        for (const [k, v] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + v;
+      return sum;
+    }),
     deps.redis.hgetall(apiStatsKey(deps.prefix)),
   ]);
   const inProgress = runs.filter((r) => r.state !== 'finished');

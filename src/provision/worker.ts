@@ -15,6 +15,8 @@ import {
 
 export interface WorkerSettings {
   prefix: string;
+  /** Default: the shared queue. */
+  queueName?: string;
   concurrency: number;
   /** A killed worker's jobs are picked up by others within about this long. */
   lockDurationMs: number;
@@ -38,24 +40,28 @@ export function createProvisionWorker(
   options: ProcessorOptions,
 ): Worker<ProvisionJobData, ProcessResult> {
   const processor = createProcessor(deps, options);
-  const worker = new Worker<ProvisionJobData, ProcessResult>(QUEUE_NAME, processor, {
-    connection,
-    prefix: settings.prefix,
-    // Shown as the job's `processedBy` (dashboard, tests): which process ran it.
-    name: `${hostname()}-${process.pid}`,
-    concurrency: settings.concurrency,
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
-    maxStalledCount: settings.maxStalledCount,
-    autorun: false,
-    settings: {
-      // The processor computes the delay (it knows Retry-After and the row's history) and passes it on.
-      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
-        err instanceof RetryableError && err.retryAfterMs !== undefined
-          ? err.retryAfterMs
-          : fallbackDelay(attemptsMade, settings.backoff, deps.random),
+  const worker = new Worker<ProvisionJobData, ProcessResult>(
+    settings.queueName ?? QUEUE_NAME,
+    processor,
+    {
+      connection,
+      prefix: settings.prefix,
+      // Shown as the job's `processedBy` (dashboard, tests): which process ran it.
+      name: `${hostname()}-${process.pid}`,
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      maxStalledCount: settings.maxStalledCount,
+      autorun: false,
+      settings: {
+        // The processor computes the delay (it knows Retry-After and the row's history) and passes it on.
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+          err instanceof RetryableError && err.retryAfterMs !== undefined
+            ? err.retryAfterMs
+            : fallbackDelay(attemptsMade, settings.backoff, deps.random),
+      },
     },
-  });
+  );
   worker.on('failed', (job, err) => {
     if (job) void recordFinalFailure(job, err, deps.store, deps.logger);
   });

@@ -1,6 +1,20 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
+/** The shared queue that `enqueue` fills and `work` drains. */
 export const QUEUE_NAME = 'provision';
+
+/**
+ * `run` works its own queue, so its in-process workers never take another run's rows, and no
+ * `work` process elsewhere (say, production's) ever takes the rows of a `run` (say, a demo).
+ */
+export function runQueueName(runId: string): string {
+  return `${QUEUE_NAME}-${runId}`;
+}
+
+/** The queue a run's rows are in (recorded in the run's options). */
+export function queueOf(options: Record<string, unknown>): string {
+  return typeof options.queue === 'string' ? options.queue : QUEUE_NAME;
+}
 export const DEFAULT_PREFIX = 'rtcp';
 
 /** What a job carries between attempts and delays. No secrets: only the tenant id. */
@@ -46,6 +60,7 @@ export function jobOptions(settings: QueueSettings): JobsOptions {
 export function createProvisionQueue(
   connection: ConnectionOptions,
   prefix: string,
+  name: string = QUEUE_NAME,
 ): Queue<ProvisionJobData> {
-  return new Queue<ProvisionJobData>(QUEUE_NAME, { connection, prefix });
+  return new Queue<ProvisionJobData>(name, { connection, prefix });
 }

@@ -6,6 +6,7 @@ import { systemClock } from '../../infra/clock';
 import type { InputFormat } from '../../input';
 import { releaseHeld } from '../../runs/release-held';
 import { submitRun } from '../../runs/submit-run';
+import { queueOf } from '../../queue/provision-queue';
 import { runProgress, waitForRun } from '../../runs/wait-for-run';
 import { ensureRedis as ensurePrivateOrShared } from '../redis-setup';
 import { finishRun } from '../finish-run';
@@ -34,10 +35,17 @@ export async function resumeCommand(
   });
   if (redis.url !== settings.redisUrl)
     settings = Object.freeze({ ...settings, redisUrl: redis.url });
-  const producer = openProducer(settings);
+  const lookup = openProducer(settings);
+  const meta = await findRun(lookup.store, runId, settings.prefix, io).finally(() =>
+    lookup.close(),
+  );
+  if (!meta) {
+    if (redis.private) await redis.private.stop();
+    return 2;
+  }
+  const queueName = queueOf(meta.options);
+  const producer = openProducer(settings, queueName);
   try {
-    const meta = await findRun(producer.store, runId, settings.prefix, io);
-    if (!meta) return 2;
     const tenantsPath =
       flags.tenants ?? (meta.options.tenantsFile as string | null | undefined) ?? undefined;
     const file = tenantsPath ? await loadTenantsFile(tenantsPath, io.env) : undefined;
@@ -73,6 +81,7 @@ export async function resumeCommand(
       endpoint,
       iamEndpoint,
       logger: io.logger,
+      queueName,
     });
     try {
       if (!meta.enqueueDone) {

@@ -12,6 +12,9 @@ import type { Emulator } from '../../emulator';
 import { systemClock } from '../../infra/clock';
 import { detectFormat } from '../../input';
 import { submitRun } from '../../runs/submit-run';
+import { newRunId } from '../../runs/keys';
+import { runQueueName } from '../../queue/provision-queue';
+import { randomBytes } from 'node:crypto';
 import { waitForRun } from '../../runs/wait-for-run';
 import { parseFaults } from '../emulator-flags';
 import { describePlanInputs, fetchPlanInputs } from '../../plan/plan-inputs';
@@ -101,7 +104,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       source = tenantSource(tenantsFile, credentialsFromEnv(io.env));
     }
 
-    const producer = openProducer(settings);
+    // The run's own queue: its workers take only its rows, and no other worker takes them.
+    const newId = newRunId(new Date(), randomBytes(4).toString('hex'));
+    const queueName = runQueueName(newId);
+    const producer = openProducer(settings, queueName);
     cleanups.push(() => producer.close());
     const runtime = openWorkerRuntime({
       settings,
@@ -109,6 +115,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       endpoint,
       iamEndpoint,
       logger: io.logger,
+      queueName,
     });
     cleanups.push(() => runtime.close());
     runtime.start();
@@ -137,6 +144,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
     const { runId, enqueued } = await submitRun(
       { queue: producer.queue, store: producer.store },
       {
+        runId: newId,
         source: resolve(file),
         format,
         ...(source.known ? { knownTenants: source.known } : {}),
@@ -145,6 +153,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
           ? { existing: planned.existing, existingRequestIds: planned.listing.requestIds }
           : {}),
         options: {
+          queue: queueName,
           endpoint,
           iamEndpoint,
           emulator: Boolean(flags.emulator),
