@@ -115,6 +115,8 @@ describe('secrets', () => {
       ],
       { env },
     );
+    // The plan's listing was the one failing call: the run held the tenant before any POST.
+    expect(emulator.stats().keys.AKBADSCAN!.failures).toBe(1);
     await emulator.close();
     expect(run.stderr).not.toMatch(/rtc-provisioner: /);
     expect(run.code).toBe(1);

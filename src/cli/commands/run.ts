@@ -162,6 +162,17 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         },
         onCreated: async (id) => {
           if (planned) await producer.store.setExisting(id, planned.existingCounts);
+          // Credentials the plan saw refused are held now: the workers make no second failing call.
+          for (const [tenant, p] of planned?.listing.problems ?? []) {
+            if (p.kind !== 'refused') continue;
+            await producer.store.hold(id, tenant, {
+              code: p.code,
+              message: p.message,
+              ...(p.httpStatus ? { httpStatus: p.httpStatus } : {}),
+              ...(p.requestId ? { requestId: p.requestId } : {}),
+              at: new Date().toISOString(),
+            });
+          }
           io.logger.info({ run: id }, `run ${id} started`);
         },
       },
