@@ -7,13 +7,12 @@ import type { Emulator } from '../../emulator';
 import { producerConnection } from '../../infra/redis';
 import { detectFormat, readInput } from '../../input';
 import { formatPlan, planToJson } from '../../plan/format-plan';
-import { startLocalEmulator } from '../local-emulator';
+import { openTarget } from '../local-emulator';
 import { listExisting, tenantsInInput } from '../../plan/plan-inputs';
 import { buildPlanFrom } from '../../plan/planner';
 import { parseFaults } from '../emulator-flags';
 import { print, type CliIo } from '../io';
 import { ensureRedis } from '../redis-setup';
-import { emulatorTenantSource, tenantSource, type TenantSource } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
 
 export interface PlanFlags extends RunFlags {
@@ -36,7 +35,7 @@ export async function planCommand(file: string, flags: PlanFlags, io: CliIo): Pr
       'no credentials: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID (or RTC_AUTH_TOKEN), pass --tenants tenants.json, or add --emulator for a local demo',
     );
   }
-  const faults = parseFaults(flags.emulatorFaults);
+  parseFaults(flags.emulatorFaults); // a bad spec is a usage error before anything starts
   // The limiter must be the workers' one; only the self-contained demo may use a private Redis.
   const redisSetup = await ensureRedis(settings.redisUrl, {
     allowPrivate: Boolean(flags.emulator),
@@ -49,25 +48,9 @@ export async function planCommand(file: string, flags: PlanFlags, io: CliIo): Pr
   let emulator: Emulator | undefined;
   const redis = producerConnection(settings.redisUrl);
   try {
-    let source: TenantSource;
-    let endpoint = settings.endpoint;
-    let iamEndpoint = settings.iamEndpoint;
-    if (flags.emulator) {
-      emulator = await startLocalEmulator(
-        file,
-        {
-          ...(flags.emulatorState ? { statePath: flags.emulatorState } : {}),
-          ...(faults ? { faults } : {}),
-        },
-        settings,
-      );
-      endpoint = emulator.url;
-      iamEndpoint = emulator.url;
-      source = emulatorTenantSource(emulator, tenantsFile);
-      io.logger.info(`emulator listening on ${emulator.url}`);
-    } else {
-      source = tenantSource(tenantsFile, credentialsFromEnv(io.env));
-    }
+    const target = await openTarget(file, flags, settings, tenantsFile, io);
+    emulator = target.emulator;
+    const { source, endpoint, iamEndpoint } = target;
 
     const knownTenants = source.known;
     const tenantIds = await tenantsInInput(file, format, knownTenants);

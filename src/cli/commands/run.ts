@@ -16,21 +16,13 @@ import { newRunId } from '../../runs/keys';
 import { runQueueName } from '../../queue/provision-queue';
 import { randomBytes } from 'node:crypto';
 import { waitForRun } from '../../runs/wait-for-run';
-import { parseFaults } from '../emulator-flags';
 import { describePlanInputs, fetchPlanInputs } from '../../plan/plan-inputs';
-import { startLocalEmulator } from '../local-emulator';
+import { openTarget } from '../local-emulator';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
 import { progressView } from '../progress';
 import { ensureRedis } from '../redis-setup';
-import {
-  emulatorTenantSource,
-  openProducer,
-  openWorkerRuntime,
-  queueSettings,
-  tenantSource,
-  type TenantSource,
-} from '../runtime';
+import { openProducer, openWorkerRuntime, queueSettings } from '../runtime';
 
 export interface RunFlags extends Partial<Record<keyof SettingsInput, string>> {
   tenants?: string;
@@ -83,26 +75,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
   let emulator: Emulator | undefined;
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    let source: TenantSource;
-    let endpoint = settings.endpoint;
-    let iamEndpoint = settings.iamEndpoint;
-    if (flags.emulator) {
-      emulator = await startLocalEmulator(
-        file,
-        {
-          ...(flags.emulatorState ? { statePath: flags.emulatorState } : {}),
-          ...(flags.emulatorFaults ? { faults: parseFaults(flags.emulatorFaults) } : {}),
-        },
-        settings,
-      );
-      cleanups.push(() => emulator!.close());
-      endpoint = emulator.url;
-      iamEndpoint = emulator.url;
-      source = emulatorTenantSource(emulator, tenantsFile);
-      io.logger.info(`emulator listening on ${emulator.url}`);
-    } else {
-      source = tenantSource(tenantsFile, credentialsFromEnv(io.env));
-    }
+    const target = await openTarget(file, flags, settings, tenantsFile, io);
+    emulator = target.emulator;
+    const { source, endpoint, iamEndpoint } = target;
+    if (emulator) cleanups.push(() => emulator!.close());
 
     // The run's own queue: its workers take only its rows, and no other worker takes them.
     const newId = newRunId(new Date(), randomBytes(4).toString('hex'));
