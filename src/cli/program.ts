@@ -154,6 +154,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       ]),
     )
     .option('--run-id <id>', 'add to this run (re-submitting the same file adds nothing twice)')
+    .option('--quiet', 'no progress output')
     .action(
       wrap((file: string, o: Record<string, unknown>) => enqueueCommand(file, flagsOf(o), io)),
     );

@@ -77,3 +77,36 @@ export function progressView(options: {
 function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
+
+/**
+ * Progress while a file is queued (its length is unknown until the end): one rewritten line on a
+ * terminal, a JSON log line at most every 2 s otherwise.
+ */
+export function queueingView(options: {
+  tty: boolean;
+  logger: Logger;
+  stream: NodeJS.WritableStream;
+  quiet?: boolean;
+}): { update(p: { read: number; queued: number }): void; stop(): void } {
+  if (options.quiet) return { update: () => {}, stop: () => {} };
+  const started = Date.now();
+  let last = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < (options.tty ? 200 : 2000)) return;
+      last = now;
+      const rate = Math.round(p.read / Math.max((now - started) / 1000, 0.001));
+      if (options.tty) {
+        options.stream.write(`\rqueueing: ${p.read} rows read, ${p.queued} queued, ${rate} rows/s`);
+        drawn = true;
+      } else {
+        options.logger.info({ read: p.read, queued: p.queued, rowsPerSecond: rate }, 'queueing');
+      }
+    },
+    stop() {
+      if (drawn) options.stream.write('\n');
+    },
+  };
+}

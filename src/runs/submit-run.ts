@@ -22,6 +22,8 @@ export interface SubmitOptions {
   /** Called once the run record exists, before any row is queued. */
   onCreated?: (runId: string) => Promise<void> | void;
   chunkSize?: number;
+  /** After each chunk is written: rows read and queued so far. */
+  onProgress?: (p: { read: number; queued: number }) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function submitRun(
       ...(o.existing ? { existing: o.existing } : {}),
       ...(o.existingRequestIds ? { existingRequestIds: o.existingRequestIds } : {}),
       ...(o.chunkSize ? { chunkSize: o.chunkSize } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     },
   );
   await deps.store.update(runId, {

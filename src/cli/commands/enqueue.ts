@@ -7,6 +7,7 @@ import { detectFormat } from '../../input';
 import { submitRun } from '../../runs/submit-run';
 import { ensureRedis } from '../ensure';
 import { print, type CliIo } from '../io';
+import { queueingView } from '../progress';
 import { openProducer, queueSettings } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
 
@@ -32,6 +33,12 @@ export async function enqueueCommand(
       }
     }
     const known = tenants ? new Set(tenants.keys()) : new Set([DEFAULT_TENANT]);
+    const queueing = queueingView({
+      tty: io.isTTY,
+      logger: io.logger,
+      stream: io.stderr,
+      quiet: flags.quiet ?? false,
+    });
     const { runId, enqueued: enq } = await submitRun(
       { queue: producer.queue, store: producer.store },
       {
@@ -40,9 +47,11 @@ export async function enqueueCommand(
         format,
         knownTenants: known,
         settings: queueSettings(settings),
+        onProgress: (p) => queueing.update(p),
         options: { tenantsFile: flags.tenants ? resolve(flags.tenants) : null },
       },
     );
+    queueing.stop();
     if (enq.total === 0) {
       throw new InputError(
         `${file} has no rows (an empty file, or a header only): nothing was queued`,

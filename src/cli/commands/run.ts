@@ -20,7 +20,7 @@ import { describePlanInputs, fetchPlanInputs } from '../../plan/plan-inputs';
 import { openTarget } from '../local-emulator';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
-import { progressView } from '../progress';
+import { progressView, queueingView } from '../progress';
 import { ensureRedis } from '../redis-setup';
 import { openProducer, openWorkerRuntime, queueSettings } from '../runtime';
 
@@ -117,6 +117,12 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       stream: io.stderr,
       quiet: flags.quiet ?? false,
     });
+    const queueing = queueingView({
+      tty: io.isTTY,
+      logger: io.logger,
+      stream: io.stderr,
+      quiet: flags.quiet ?? false,
+    });
     const { runId, enqueued } = await submitRun(
       { queue: producer.queue, store: producer.store },
       {
@@ -125,6 +131,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         format,
         ...(source.known ? { knownTenants: source.known } : {}),
         settings: queueSettings(settings),
+        onProgress: (p) => queueing.update(p),
         ...(planned
           ? { existing: planned.existing, existingRequestIds: planned.listing.requestIds }
           : {}),
@@ -153,6 +160,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
         },
       },
     );
+    queueing.stop();
     if (enqueued.total === 0) {
       throw new InputError(
         `${file} has no rows (an empty file, or a header only): nothing was sent`,
