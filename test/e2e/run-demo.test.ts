@@ -86,6 +86,20 @@ describe('rtc-provisioner run examples/migration.csv --emulator', () => {
     });
     expect(noCreds.code).toBe(2);
     expect(noCreds.stderr).toMatch(/HUAWEICLOUD_SDK_AK.*--emulator/);
+    const unreachable = await runCli(
+      [
+        'run',
+        'examples/names.txt',
+        '--endpoint',
+        'http://127.0.0.1:1',
+        '--prefix',
+        prefix,
+        '--quiet',
+      ],
+      { env: { REDIS_URL: redisUrl(), RTC_AUTH_TOKEN: 'token-for-nowhere' } },
+    );
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(/did not answer for any tenant.*check --endpoint/);
   });
 
   it('exits 3 when Redis is unreachable for a command that needs the shared one', async () => {

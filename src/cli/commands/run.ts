@@ -110,6 +110,16 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
             signal: io.signal,
           });
     if (planned) io.logger.info(describePlanInputs(planned));
+    // No tenant's listing got through the network at all: the endpoint is wrong or down. Stop
+    // here rather than spend every row's retry budget on it.
+    if (planned && planned.listing.problems.size > 0 && planned.existing.size === 0) {
+      const problems = [...planned.listing.problems.values()];
+      if (problems.every((p) => p.kind === 'failed' && p.httpStatus === undefined)) {
+        throw new ConfigError(
+          `the API at ${endpoint} did not answer for any tenant (${problems[0]!.code}: ${problems[0]!.message}); check --endpoint and the network. Nothing was sent.`,
+        );
+      }
+    }
 
     const view = progressView({
       tty: io.isTTY,
