@@ -1,4 +1,4 @@
-import { Job } from 'bullmq';
+import { releaseHeld } from '../runs/release-held';
 import type { QueueSet } from './queue-set';
 import type {
   FastifyInstance,
@@ -109,26 +109,19 @@ export function registerRunRoutes(app: FastifyInstance, d: RunRoutesDeps): void 
         });
       }
       // The same steps as `rtc-provisioner resume --tenant`: whichever workers serve the run pick the rows up.
-      await d.store.unhold(id, [tenant]);
-      const ids = await d.store.takeParked(id, tenant);
-      let promoted = 0;
-      for (const jobId of ids) {
-        const job = await Job.fromId(d.queues.forRun(meta), jobId);
-        if (job && (await job.isDelayed())) {
-          await job.promote();
-          promoted++;
-        }
-      }
+      const { parked, promoted } = (
+        await releaseHeld(d.store, d.queues.forRun(meta), id, [tenant])
+      )[tenant] ?? { parked: 0, promoted: 0 };
       request.log.info(
-        { run: id, tenant, rows: ids.length, promoted },
+        { run: id, tenant, rows: parked, promoted },
         'tenant resumed from the dashboard',
       );
       if (wantsHtml(request))
         return reply.redirect(
-          `/runs/${encodeURIComponent(id)}?resumed=${encodeURIComponent(tenant)}&n=${ids.length}`,
+          `/runs/${encodeURIComponent(id)}?resumed=${encodeURIComponent(tenant)}&n=${parked}`,
           303,
         );
-      return { run: id, tenant, released: ids.length, promoted };
+      return { run: id, tenant, released: parked, promoted };
     },
   );
 }

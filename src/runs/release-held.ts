@@ -10,8 +10,8 @@ export async function releaseHeld(
   queue: Queue,
   runId: string,
   tenants: string[],
-): Promise<Record<string, number>> {
-  const released: Record<string, number> = {};
+): Promise<Record<string, { parked: number; promoted: number }>> {
+  const released: Record<string, { parked: number; promoted: number }> = {};
   for (const tenant of tenants) {
     await store.unhold(runId, [tenant]);
     const ids = await store.takeParked(runId, tenant);
@@ -23,7 +23,7 @@ export async function releaseHeld(
         woken++;
       }
     }
-    released[tenant] = woken;
+    released[tenant] = { parked: ids.length, promoted: woken };
   }
   return released;
 }

@@ -113,7 +113,7 @@ export async function resumeCommand(
           continue;
         }
         const released = await releaseHeld(producer.store, producer.queue, runId, [t]);
-        print(io, `tenant ${t} released: ${released[t] ?? 0} held rows queued again`);
+        print(io, `tenant ${t} released: ${released[t]?.promoted ?? 0} held rows queued again`);
       }
       runtime.start();
       const view = progressView({
