@@ -1,34 +1,45 @@
+import { resolve } from 'node:path';
+import type { Settings } from '../config/settings';
 import { hasRedisServer, startPrivateRedis, type PrivateRedis } from '../infra/private-redis';
 import { evictionPolicy, pingRedis, producerConnection, redactUrl } from '../infra/redis';
 import type { Logger } from '../infra/logger';
 import { InfrastructureError } from '../domain/errors';
 
+/** Where a private redis-server keeps its data, so `resume` finds it again. */
+const PRIVATE_DIR = resolve('.rtc-provisioner', 'redis');
+
 /**
- * Redis for a command: the configured one, or (for `run` only) a private redis-server under
- * `.rtc-provisioner/` with the append-only file on, stopped afterwards.
+ * Redis for `run`, `plan` and `resume`: the configured one, or (when allowed) a private
+ * redis-server under `.rtc-provisioner/` with the append-only file on. Returns the settings that
+ * point at whichever answered; the caller stops the private one.
  */
 export async function ensureRedis(
-  url: string,
-  options: { allowPrivate: boolean; dir: string; logger: Logger },
-): Promise<{ url: string; private?: PrivateRedis }> {
+  settings: Settings,
+  options: { allowPrivate: boolean; logger: Logger },
+): Promise<{ settings: Settings; private?: PrivateRedis }> {
   try {
-    await pingRedis(url, 2000);
-    await warnOnEviction(url, options.logger);
-    return { url };
+    await requireRedis(settings.redisUrl, options.logger);
+    return { settings };
   } catch (err) {
     if (!options.allowPrivate || !(await hasRedisServer())) throw err;
     options.logger.warn(
-      `nothing answers at ${redactUrl(url)}; starting a private redis-server for this run (data in ${options.dir})`,
+      `nothing answers at ${redactUrl(settings.redisUrl)}; starting a private redis-server for this run (data in ${PRIVATE_DIR})`,
     );
     try {
-      const server = await startPrivateRedis({ dir: options.dir, appendOnly: true });
-      return { url: server.url, private: server };
+      const server = await startPrivateRedis({ dir: PRIVATE_DIR, appendOnly: true });
+      return { settings: Object.freeze({ ...settings, redisUrl: server.url }), private: server };
     } catch (e) {
       throw new InfrastructureError(`could not start redis-server: ${(e as Error).message}`, {
         cause: e,
       });
     }
   }
+}
+
+/** For commands that need the shared Redis: there (exit 3 otherwise), with a safe eviction policy. */
+export async function requireRedis(url: string, logger: Logger): Promise<void> {
+  await pingRedis(url, 2000);
+  await warnOnEviction(url, logger);
 }
 
 /** An evicted job or outcome is a lost row: say so at start-up. */

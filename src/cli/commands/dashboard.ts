@@ -2,7 +2,7 @@ import { ConfigError } from '../../domain/errors';
 import { assertSafeBind, authFromEnv, buildDashboard } from '../../dashboard';
 import { producerConnection } from '../../infra/redis';
 import { createMetricsRegistry } from '../../metrics';
-import { ensureRedis } from '../ensure';
+import { requireRedis } from '../redis-setup';
 import { print, type CliIo } from '../io';
 import { settingsFrom } from './run';
 
@@ -36,7 +36,7 @@ export async function dashboardCommand(flags: DashboardFlags, io: CliIo): Promis
     );
   const auth = authFromEnv(io.env);
   assertSafeBind(host, auth);
-  await ensureRedis(settings.redisUrl, io.logger);
+  await requireRedis(settings.redisUrl, io.logger);
 
   // Fails commands fast while Redis is down (pages answer 503) but reconnects for as long as it takes.
   const redis = producerConnection(settings.redisUrl, {

@@ -5,7 +5,7 @@ import { ConfigError, InputError } from '../../domain/errors';
 import { DEFAULT_TENANT } from '../../domain/row';
 import { detectFormat } from '../../input';
 import { submitRun } from '../../runs/submit-run';
-import { ensureRedis } from '../ensure';
+import { requireRedis } from '../redis-setup';
 import { print, type CliIo } from '../io';
 import { queueingView } from '../progress';
 import { openProducer, queueSettings } from '../runtime';
@@ -21,7 +21,7 @@ export async function enqueueCommand(
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const settings = settingsFrom(flags, io.env);
   const tenants = flags.tenants ? await loadTenantsFile(flags.tenants, io.env) : undefined;
-  await ensureRedis(settings.redisUrl, io.logger);
+  await requireRedis(settings.redisUrl, io.logger);
   const producer = openProducer(settings);
   try {
     if (flags.runId) {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Settings } from '../../config/settings';
 import { credentialsFromEnv, loadTenantsFile, type TenantsFile } from '../../config/tenants';
 import { ConfigError, InputError } from '../../domain/errors';
@@ -37,13 +36,11 @@ export async function planCommand(file: string, flags: PlanFlags, io: CliIo): Pr
   }
   parseFaults(flags.emulatorFaults); // a bad spec is a usage error before anything starts
   // The limiter must be the workers' one; only the self-contained demo may use a private Redis.
-  const redisSetup = await ensureRedis(settings.redisUrl, {
+  const redisSetup = await ensureRedis(settings, {
     allowPrivate: Boolean(flags.emulator),
-    dir: resolve('.rtc-provisioner', 'redis'),
     logger: io.logger,
   });
-  if (redisSetup.url !== settings.redisUrl)
-    settings = Object.freeze({ ...settings, redisUrl: redisSetup.url });
+  settings = redisSetup.settings;
 
   let emulator: Emulator | undefined;
   const redis = producerConnection(settings.redisUrl);

@@ -2,7 +2,7 @@ import { writeRunReport } from '../../runs/run-report';
 import { runProgress } from '../../runs/wait-for-run';
 import { formatSummary } from '../../report';
 import { defaultReportPath } from '../finish-run';
-import { ensureRedis } from '../ensure';
+import { requireRedis } from '../redis-setup';
 import { print, type CliIo } from '../io';
 import { findRun } from '../run-lookup';
 import { openProducer } from '../runtime';
@@ -12,7 +12,7 @@ import { reportFormatOf, settingsFrom, type RunFlags } from './run';
 export async function reportCommand(runId: string, flags: RunFlags, io: CliIo): Promise<number> {
   const settings = settingsFrom(flags, io.env);
   const format = reportFormatOf(flags.reportFormat, flags.report);
-  await ensureRedis(settings.redisUrl, io.logger);
+  await requireRedis(settings.redisUrl, io.logger);
   const producer = openProducer(settings);
   try {
     const meta = await findRun(producer.store, runId, settings.prefix, io);

@@ -8,7 +8,7 @@ import { releaseHeld } from '../../runs/release-held';
 import { submitRun } from '../../runs/submit-run';
 import { queueOf } from '../../queue/provision-queue';
 import { runProgress, waitForRun } from '../../runs/wait-for-run';
-import { ensureRedis as ensurePrivateOrShared } from '../redis-setup';
+import { ensureRedis } from '../redis-setup';
 import { finishRun } from '../finish-run';
 import { print, type CliIo } from '../io';
 import { findRun } from '../run-lookup';
@@ -28,13 +28,8 @@ export async function resumeCommand(
   let settings = settingsFrom(flags, io.env);
   const reportFormat = reportFormatOf(flags.reportFormat, flags.report);
   // A run that had a private redis-server resumes from its data under .rtc-provisioner/.
-  const redis = await ensurePrivateOrShared(settings.redisUrl, {
-    allowPrivate: true,
-    dir: resolve('.rtc-provisioner', 'redis'),
-    logger: io.logger,
-  });
-  if (redis.url !== settings.redisUrl)
-    settings = Object.freeze({ ...settings, redisUrl: redis.url });
+  const redis = await ensureRedis(settings, { allowPrivate: true, logger: io.logger });
+  settings = redis.settings;
   const lookup = openProducer(settings);
   const meta = await findRun(lookup.store, runId, settings.prefix, io).finally(() =>
     lookup.close(),

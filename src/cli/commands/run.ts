@@ -64,13 +64,8 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIo): Prom
       'no credentials: set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID (or RTC_AUTH_TOKEN), pass --tenants tenants.json, or add --emulator for a local demo',
     );
   }
-  const redis = await ensureRedis(settings.redisUrl, {
-    allowPrivate: true,
-    dir: resolve('.rtc-provisioner', 'redis'),
-    logger: io.logger,
-  });
-  if (redis.url !== settings.redisUrl)
-    settings = Object.freeze({ ...settings, redisUrl: redis.url });
+  const redis = await ensureRedis(settings, { allowPrivate: true, logger: io.logger });
+  settings = redis.settings;
 
   let emulator: Emulator | undefined;
   const cleanups: Array<() => Promise<void>> = [];

@@ -1,6 +1,6 @@
 import { systemClock } from '../../infra/clock';
 import { loadRunView, type RunView } from '../../runs/run-view';
-import { ensureRedis } from '../ensure';
+import { requireRedis } from '../redis-setup';
 import { print, type CliIo } from '../io';
 import { openProducer } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
@@ -14,7 +14,7 @@ export async function statusCommand(
   io: CliIo,
 ): Promise<number> {
   const settings = settingsFrom(flags, io.env);
-  await ensureRedis(settings.redisUrl, io.logger);
+  await requireRedis(settings.redisUrl, io.logger);
   const producer = openProducer(settings);
   try {
     if (!runId) {

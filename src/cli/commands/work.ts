@@ -1,6 +1,6 @@
 import { credentialsFromEnv, loadTenantsFile } from '../../config/tenants';
 import { ConfigError } from '../../domain/errors';
-import { ensureRedis } from '../ensure';
+import { requireRedis } from '../redis-setup';
 import { print, type CliIo } from '../io';
 import { openWorkerRuntime, tenantSource } from '../runtime';
 import { settingsFrom, type RunFlags } from './run';
@@ -15,7 +15,7 @@ export async function workCommand(flags: RunFlags, io: CliIo): Promise<number> {
       'no credentials for the workers: pass --tenants tenants.json or set HUAWEICLOUD_SDK_AK/_SK/_PROJECT_ID (or RTC_AUTH_TOKEN)',
     );
   }
-  await ensureRedis(settings.redisUrl, io.logger);
+  await requireRedis(settings.redisUrl, io.logger);
   const runtime = openWorkerRuntime({
     settings,
     tenants: tenantSource(file, env),
