@@ -68,6 +68,29 @@ const common = (cmd: Command) =>
       'grace for in-flight calls on SIGINT/SIGTERM (env RTC_SHUTDOWN_TIMEOUT_MS)',
     );
 
+/** Options of the commands that read an input file and may use the in-process emulator. */
+const input = (cmd: Command) =>
+  cmd
+    .option(
+      '--emulator',
+      'start the RTC API emulator in this process and use it (no credentials needed)',
+    )
+    .option(
+      '--emulator-state <file>',
+      'apps that already exist in the emulator (default: existing-apps.json beside the input)',
+    )
+    .option(
+      '--emulator-faults <spec>',
+      'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7',
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (default: by extension)').choices([
+        'csv',
+        'json',
+        'jsonl',
+      ]),
+    );
+
 /** Commander's camelCase flags → our settings keys. */
 function flagsOf(o: Record<string, unknown>): RunFlags {
   const { redis, ...rest } = o;
@@ -86,31 +109,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     async (...args: A) =>
       setExit(await fn(...args));
 
-  common(program.command('run <file>'))
+  input(common(program.command('run <file>')))
     .description(
       'enqueue a CSV/JSON/JSONL file, work it in this process, write the report, exit 0/1/2/3',
     )
-    .option(
-      '--emulator',
-      'start the RTC API emulator in this process and use it (no credentials needed)',
-    )
-    .option(
-      '--emulator-state <file>',
-      'apps that already exist in the emulator (default: existing-apps.json beside the input)',
-    )
-    .option(
-      '--emulator-faults <spec>',
-      'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7',
-    )
     .option('--report <path>', 'report path (default reports/<run-id>.csv)')
     .addOption(new Option('--report-format <format>', 'csv or jsonl').choices(['csv', 'jsonl']))
-    .addOption(
-      new Option('--format <format>', 'input format (default: by extension)').choices([
-        'csv',
-        'json',
-        'jsonl',
-      ]),
-    )
     .option('--quiet', 'no progress output')
     .option(
       '--no-plan',
@@ -118,28 +122,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     )
     .action(wrap((file: string, o: Record<string, unknown>) => runCommand(file, flagsOf(o), io)));
 
-  common(program.command('plan <file>'))
+  input(common(program.command('plan <file>')))
     .description(
       "list each tenant's apps and show what `run` would do with every row (create, exists, over quota, invalid); no writes",
-    )
-    .option(
-      '--emulator',
-      'start the RTC API emulator in this process and use it (no credentials needed)',
-    )
-    .option(
-      '--emulator-state <file>',
-      'apps that already exist in the emulator (default: existing-apps.json beside the input)',
-    )
-    .option(
-      '--emulator-faults <spec>',
-      'inject faults, e.g. 500=0.05,ambiguous=0.02,latency=5-20,seed=7',
-    )
-    .addOption(
-      new Option('--format <format>', 'input format (default: by extension)').choices([
-        'csv',
-        'json',
-        'jsonl',
-      ]),
     )
     .option('--json', 'print the plan as JSON')
     .action(wrap((file: string, o: Record<string, unknown>) => planCommand(file, flagsOf(o), io)));
